@@ -1,0 +1,423 @@
+//! The storage conformance suite: every test runs on SQLite, and on PostgreSQL when
+//! `TEST_DATABASE_URL` names a server (`.ci/run` sets it).
+
+use academy_core::access::Role;
+use academy_core::org::NewOrg;
+use academy_core::token::SecretToken;
+use academy_core::user::{DisplayName, LOCKOUT_THRESHOLD, NewUser, UserStatus};
+use academy_core::{Email, Locale, NcesId, OrgKind, UsState};
+use academy_store::jobs::{self, Job};
+use academy_store::sessions::{self, NewSession, TokenPurpose};
+use academy_store::testing::{TestDatabase, postgres_url};
+use academy_store::{Backend, Store, StoreError, orgs, outbox, users};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use std::collections::HashSet;
+
+/// Declares one test per engine for an `async fn(Store)`.
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::run(academy_store::Backend::Sqlite, super::$name).await }) *
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() { super::run(academy_store::Backend::Postgres, super::$name).await }) *
+        }
+    };
+}
+
+on_both!(
+    migrations_are_idempotent,
+    tree_follows_kind_rules,
+    subtree_queries_stay_in_their_subtree,
+    unique_keys_name_their_field,
+    sign_in_failures_lock_the_account,
+    grants_and_members,
+    sessions_expire_and_end,
+    account_tokens_are_single_use,
+    rolled_back_transactions_leave_nothing,
+    jobs_enqueue_with_their_transaction,
+    concurrent_workers_claim_each_job_once,
+    failed_jobs_retry_then_fail,
+    expired_leases_are_reclaimed,
+    outbox_records_a_job_once,
+);
+
+async fn run<F, Fut>(backend: Backend, test: F)
+where
+    F: FnOnce(Store) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    if backend == Backend::Postgres && postgres_url().is_none() {
+        assert!(
+            std::env::var("ACADEMY_REQUIRE_POSTGRES").is_err(),
+            "ACADEMY_REQUIRE_POSTGRES is set but TEST_DATABASE_URL is not"
+        );
+        eprintln!("skipped: TEST_DATABASE_URL is not set, so the PostgreSQL half of the suite does not run");
+        return;
+    }
+    let db = TestDatabase::create(backend).await.expect("create test database");
+    let store = db.open().await.expect("open and migrate");
+    test(store.clone()).await;
+    store.close().await;
+}
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 9, 1, 8, 0, 0).single().expect("valid time")
+}
+
+fn org(parent: Option<i64>, kind: OrgKind, name: &str) -> NewOrg {
+    let state = (kind != OrgKind::National).then(|| UsState::parse("TX").expect("TX"));
+    NewOrg { parent_id: parent, kind, name: name.into(), state, nces_id: None, locale: None, title_i: None }
+}
+
+/// national → Texas → Austin district → two schools; Ohio beside Texas.
+struct Tree {
+    national: orgs::Org,
+    texas: orgs::Org,
+    district: orgs::Org,
+    school: orgs::Org,
+    ohio: orgs::Org,
+}
+
+async fn tree(store: &Store) -> Tree {
+    let mut tx = store.begin().await.expect("begin");
+    let national = orgs::create(&mut tx, &org(None, OrgKind::National, "National"), t0()).await.expect("national");
+    let texas = orgs::create(&mut tx, &org(Some(national.id), OrgKind::StateFederation, "Texas"), t0()).await.expect("tx");
+    let district = orgs::create(&mut tx, &org(Some(texas.id), OrgKind::District, "Austin ISD"), t0()).await.expect("district");
+    let mut school = org(Some(district.id), OrgKind::School, "Barton Hills Elementary");
+    school.nces_id = Some(NcesId::parse("480894000001", OrgKind::School).expect("nces"));
+    school.locale = Some(Locale::City);
+    school.title_i = Some(true);
+    let school = orgs::create(&mut tx, &school, t0()).await.expect("school");
+    orgs::create(&mut tx, &org(Some(district.id), OrgKind::School, "Zilker Elementary"), t0()).await.expect("school 2");
+    let mut ohio = org(Some(national.id), OrgKind::StateFederation, "Ohio");
+    ohio.state = UsState::parse("OH").ok();
+    let ohio = orgs::create(&mut tx, &ohio, t0()).await.expect("ohio");
+    tx.commit().await.expect("commit");
+    Tree { national, texas, district, school, ohio }
+}
+
+async fn user(store: &Store, email: &str, password_hash: Option<&str>) -> i64 {
+    let mut tx = store.begin().await.expect("begin");
+    let new = NewUser {
+        email: Email::parse(email).expect("email"),
+        display_name: DisplayName::parse(email.split('@').next().unwrap_or("x")).expect("name"),
+        password_hash: password_hash.map(str::to_owned),
+        school_id: None,
+        local_id: None,
+    };
+    let id = users::create(&mut tx, &new, t0()).await.expect("create user");
+    tx.commit().await.expect("commit");
+    id
+}
+
+async fn migrations_are_idempotent(store: Store) {
+    store.migrate().await.expect("second migrate is a no-op");
+    store.ping().await.expect("ping");
+}
+
+async fn tree_follows_kind_rules(store: Store) {
+    let t = tree(&store).await;
+    assert_eq!(t.national.path.as_str(), format!("/{}/", t.national.id));
+    assert_eq!(t.school.path, t.district.path.child(t.school.id));
+    assert_eq!(t.school.locale(), Some(Locale::City));
+    assert_eq!(t.school.title_i, Some(true));
+
+    let mut tx = store.begin().await.expect("begin");
+    let misplaced = orgs::create(&mut tx, &org(Some(t.texas.id), OrgKind::School, "Floating School"), t0()).await;
+    assert!(matches!(misplaced, Err(StoreError::Invalid(ref m)) if m.contains("cannot be placed below")), "{misplaced:?}");
+    let second_root = orgs::create(&mut tx, &org(None, OrgKind::National, "Another"), t0()).await;
+    assert!(matches!(second_root, Err(StoreError::Conflict { .. })), "{second_root:?}");
+    drop(tx);
+
+    let lineage = orgs::lineage(&store, &t.school.path).await.expect("lineage");
+    let names: Vec<&str> = lineage.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(names, ["National", "Texas", "Austin ISD", "Barton Hills Elementary"]);
+
+    let children = orgs::children(&store, t.national.id, 10, 0).await.expect("children");
+    let listed: Vec<(&str, i64)> = children.iter().map(|c| (c.org.name.as_str(), c.child_count)).collect();
+    assert_eq!(listed, [("Ohio", 0), ("Texas", 1)]);
+    assert_eq!(orgs::root(&store).await.expect("root").map(|o| o.id), Some(t.national.id));
+}
+
+async fn subtree_queries_stay_in_their_subtree(store: Store) {
+    let t = tree(&store).await;
+    let mut tx = store.begin().await.expect("begin");
+    let mut cleveland = org(Some(t.ohio.id), OrgKind::District, "Cleveland Elementary District");
+    cleveland.state = UsState::parse("OH").ok();
+    orgs::create(&mut tx, &cleveland, t0()).await.expect("ohio district");
+    let mut odd = org(Some(t.district.id), OrgKind::School, "100% Elementary_'; DROP TABLE orgs; --");
+    odd.state = UsState::parse("TX").ok();
+    orgs::create(&mut tx, &odd, t0()).await.expect("odd name is just text");
+    tx.commit().await.expect("commit");
+
+    let in_texas = orgs::search(&store, &t.texas.path, "elementary", None, 50).await.expect("search");
+    let names: HashSet<&str> = in_texas.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(!names.contains("Cleveland Elementary District"));
+    let literal = orgs::search(&store, &t.national.path, "100%", None, 50).await.expect("search %");
+    assert_eq!(literal.len(), 1, "% is matched literally");
+    let underscore = orgs::search(&store, &t.national.path, "y_'", None, 50).await.expect("search _");
+    assert_eq!(underscore.len(), 1);
+    let districts = orgs::search(&store, &t.national.path, "", Some(OrgKind::District), 50).await.expect("kind");
+    assert_eq!(districts.len(), 2);
+    let counts = orgs::count_by_kind(&store, &t.texas.path).await.expect("counts");
+    assert_eq!(counts, vec![(OrgKind::District, 1), (OrgKind::School, 3), (OrgKind::StateFederation, 1)]);
+    assert_eq!(orgs::count_children(&store, t.district.id).await.expect("count"), 3);
+}
+
+async fn unique_keys_name_their_field(store: Store) {
+    let t = tree(&store).await;
+    user(&store, "ada@example.org", None).await;
+    let mut tx = store.begin().await.expect("begin");
+    let again = NewUser {
+        email: Email::parse("ADA@example.org").expect("email"),
+        display_name: DisplayName::parse("Ada again").expect("name"),
+        password_hash: None,
+        school_id: None,
+        local_id: None,
+    };
+    let err = users::create(&mut tx, &again, t0()).await.expect_err("duplicate email");
+    assert!(matches!(&err, StoreError::Conflict { field } if field == "email"), "{err:?}");
+    drop(tx);
+
+    let mut tx = store.begin().await.expect("begin");
+    let mut twin = org(Some(t.district.id), OrgKind::School, "Twin");
+    twin.nces_id = Some(NcesId::parse("480894000001", OrgKind::School).expect("nces"));
+    let err = orgs::create(&mut tx, &twin, t0()).await.expect_err("duplicate NCES id");
+    assert!(matches!(&err, StoreError::Conflict { field } if field == "nces_id"), "{err:?}");
+}
+
+async fn sign_in_failures_lock_the_account(store: Store) {
+    let id = user(&store, "grace@example.org", Some("$argon2id$stub")).await;
+    let email = Email::parse("grace@example.org").expect("email");
+    for attempt in 1..LOCKOUT_THRESHOLD {
+        let locked = users::record_failed_sign_in(&store, id, t0()).await.expect("record");
+        assert_eq!(locked, None, "attempt {attempt} must not lock");
+    }
+    let locked = users::record_failed_sign_in(&store, id, t0()).await.expect("record");
+    assert!(locked.is_some_and(|until| until > t0()));
+    let creds = users::credentials(&store, &email).await.expect("creds").expect("exists");
+    assert_eq!(creds.failed_logins, LOCKOUT_THRESHOLD);
+    assert_eq!(creds.status, UserStatus::Active);
+    users::record_sign_in(&store, id, t0() + Duration::hours(1)).await.expect("sign in");
+    let creds = users::credentials(&store, &email).await.expect("creds").expect("exists");
+    assert_eq!((creds.failed_logins, creds.locked_until), (0, None));
+
+    let invited = user(&store, "new@example.org", None).await;
+    assert_eq!(users::get(&store, invited).await.expect("get").expect("exists").status, UserStatus::Invited);
+    let mut tx = store.begin().await.expect("begin");
+    users::set_password(&mut tx, invited, "$argon2id$new", t0()).await.expect("set");
+    tx.commit().await.expect("commit");
+    assert_eq!(users::get(&store, invited).await.expect("get").expect("exists").status, UserStatus::Active);
+}
+
+async fn grants_and_members(store: Store) {
+    let t = tree(&store).await;
+    let admin = user(&store, "admin@example.org", None).await;
+    let teacher = user(&store, "teacher@example.org", None).await;
+    let ohioan = user(&store, "ohio@example.org", None).await;
+    let mut tx = store.begin().await.expect("begin");
+    assert!(users::add_grant(&mut tx, admin, t.texas.id, Role::OrgAdmin, None, t0()).await.expect("grant"));
+    assert!(!users::add_grant(&mut tx, admin, t.texas.id, Role::OrgAdmin, None, t0()).await.expect("again"));
+    users::add_grant(&mut tx, teacher, t.school.id, Role::Teacher, Some(admin), t0()).await.expect("grant");
+    users::add_grant(&mut tx, ohioan, t.ohio.id, Role::Teacher, Some(admin), t0()).await.expect("grant");
+    tx.commit().await.expect("commit");
+
+    let grants = users::grants(&store, admin).await.expect("grants");
+    assert_eq!(grants.len(), 1);
+    assert_eq!(grants[0].grant().org_path, t.texas.path);
+    let in_texas = users::members(&store, &t.texas.path, "", 50, 0).await.expect("members");
+    let emails: Vec<&str> = in_texas.iter().map(|m| m.email.as_str()).collect();
+    assert_eq!(emails, ["admin@example.org", "teacher@example.org"]);
+    let filtered = users::members(&store, &t.national.path, "OHIO", 50, 0).await.expect("filter");
+    assert_eq!(filtered.len(), 1);
+    assert_eq!(users::count_with_role(&store, &t.national.path, Role::Teacher).await.expect("count"), 2);
+    assert_eq!(users::count_with_role(&store, &t.texas.path, Role::Teacher).await.expect("count"), 1);
+
+    let mut tx = store.begin().await.expect("begin");
+    assert!(users::remove_grant(&mut tx, grants[0].id).await.expect("remove"));
+    tx.commit().await.expect("commit");
+    assert!(users::grants(&store, admin).await.expect("grants").is_empty());
+}
+
+async fn sessions_expire_and_end(store: Store) {
+    let id = user(&store, "s@example.org", Some("$argon2id$stub")).await;
+    let token = SecretToken::generate();
+    let new = NewSession {
+        token_hash: &token.hash(),
+        user_id: id,
+        csrf_token: "csrf",
+        expires_at: t0() + Duration::hours(1),
+        ip: Some("127.0.0.1".into()),
+        user_agent: None,
+    };
+    sessions::create(&store, &new, t0()).await.expect("create");
+    let found = sessions::find(&store, &token.hash(), t0()).await.expect("find").expect("live");
+    assert_eq!((found.user_id, found.csrf_token.as_str()), (id, "csrf"));
+    assert!(sessions::find(&store, &token.hash(), t0() + Duration::hours(2)).await.expect("find").is_none());
+    assert!(sessions::find(&store, &SecretToken::generate().hash(), t0()).await.expect("find").is_none());
+    sessions::touch(&store, &token.hash(), t0(), t0() + Duration::hours(3)).await.expect("touch");
+    assert!(sessions::find(&store, &token.hash(), t0() + Duration::hours(2)).await.expect("find").is_some());
+    assert_eq!(sessions::delete_for_user(&store, id).await.expect("delete"), 1);
+    assert!(sessions::find(&store, &token.hash(), t0()).await.expect("find").is_none());
+}
+
+async fn account_tokens_are_single_use(store: Store) {
+    let id = user(&store, "r@example.org", None).await;
+    let first = SecretToken::generate();
+    let second = SecretToken::generate();
+    let mut tx = store.begin().await.expect("begin");
+    for token in [&first, &second] {
+        sessions::create_account_token(&mut tx, &token.hash(), id, TokenPurpose::PasswordReset, t0(), t0() + Duration::hours(1))
+            .await
+            .expect("token");
+    }
+    tx.commit().await.expect("commit");
+    let purpose = TokenPurpose::PasswordReset;
+    assert_eq!(sessions::peek_account_token(&store, &first.hash(), purpose, t0()).await.expect("peek"), Some(id));
+    assert_eq!(sessions::peek_account_token(&store, &first.hash(), TokenPurpose::Invitation, t0()).await.expect("peek"), None);
+    let late = t0() + Duration::hours(2);
+    assert_eq!(sessions::peek_account_token(&store, &first.hash(), purpose, late).await.expect("peek"), None);
+
+    let mut tx = store.begin().await.expect("begin");
+    assert_eq!(sessions::consume_account_token(&mut tx, &second.hash(), purpose, t0()).await.expect("use"), Some(id));
+    assert_eq!(sessions::consume_account_token(&mut tx, &second.hash(), purpose, t0()).await.expect("reuse"), None);
+    assert_eq!(
+        sessions::consume_account_token(&mut tx, &first.hash(), purpose, t0()).await.expect("older"),
+        None,
+        "using the newer link retires the older one"
+    );
+    tx.commit().await.expect("commit");
+}
+
+async fn rolled_back_transactions_leave_nothing(store: Store) {
+    let t = tree(&store).await;
+    let mut tx = store.begin().await.expect("begin");
+    orgs::create(&mut tx, &org(Some(t.district.id), OrgKind::School, "Half-made School"), t0()).await.expect("school");
+    drop(tx);
+    let found = orgs::search(&store, &t.national.path, "half-made", None, 5).await.expect("search");
+    assert!(found.is_empty(), "a dropped transaction rolls back");
+}
+
+#[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+struct Probe {
+    n: i64,
+}
+
+impl Job for Probe {
+    const KIND: &'static str = "probe";
+    const MAX_ATTEMPTS: i64 = 3;
+    fn dedupe_key(&self) -> Option<String> {
+        Some(format!("probe:{}", self.n))
+    }
+}
+
+async fn jobs_enqueue_with_their_transaction(store: Store) {
+    let mut tx = store.begin().await.expect("begin");
+    assert!(jobs::enqueue(&mut tx, &Probe { n: 1 }, t0(), t0()).await.expect("enqueue").is_some());
+    tx.rollback().await.expect("rollback");
+    assert!(jobs::claim(&store, "w", 10, Duration::minutes(1), t0()).await.expect("claim").is_empty());
+
+    let mut tx = store.begin().await.expect("begin");
+    assert!(jobs::enqueue(&mut tx, &Probe { n: 1 }, t0(), t0()).await.expect("enqueue").is_some());
+    assert!(jobs::enqueue(&mut tx, &Probe { n: 1 }, t0(), t0()).await.expect("dedupe").is_none());
+    jobs::enqueue(&mut tx, &Probe { n: 2 }, t0() + Duration::hours(1), t0()).await.expect("later");
+    tx.commit().await.expect("commit");
+
+    let claimed = jobs::claim(&store, "w", 10, Duration::minutes(1), t0()).await.expect("claim");
+    assert_eq!(claimed.len(), 1, "the later job is not yet due");
+    assert_eq!(claimed[0].decode::<Probe>().expect("decode"), Probe { n: 1 });
+    assert_eq!(claimed[0].attempts, 1);
+    assert!(!jobs::complete(&store, claimed[0].id, "other-worker", t0()).await.expect("complete"), "not its lease");
+    assert!(jobs::complete(&store, claimed[0].id, "w", t0()).await.expect("complete"));
+    assert_eq!(jobs::get(&store, claimed[0].id).await.expect("get").expect("row").status, "done");
+}
+
+async fn concurrent_workers_claim_each_job_once(store: Store) {
+    let mut tx = store.begin().await.expect("begin");
+    for n in 0..200 {
+        jobs::enqueue(&mut tx, &Probe { n }, t0(), t0()).await.expect("enqueue");
+    }
+    tx.commit().await.expect("commit");
+    let mut workers = Vec::new();
+    for w in 0..4 {
+        let store = store.clone();
+        workers.push(tokio::spawn(async move {
+            let name = format!("worker-{w}");
+            let mut mine = Vec::new();
+            loop {
+                let batch = jobs::claim(&store, &name, 7, Duration::minutes(5), t0()).await.expect("claim");
+                if batch.is_empty() {
+                    break mine;
+                }
+                for job in batch {
+                    assert!(jobs::complete(&store, job.id, &name, t0()).await.expect("complete"));
+                    mine.push(job.id);
+                }
+            }
+        }));
+    }
+    let mut all = Vec::new();
+    for worker in workers {
+        all.extend(worker.await.expect("worker"));
+    }
+    let unique: HashSet<i64> = all.iter().copied().collect();
+    assert_eq!(all.len(), 200, "every job claimed");
+    assert_eq!(unique.len(), 200, "no job claimed twice");
+}
+
+async fn failed_jobs_retry_then_fail(store: Store) {
+    let mut tx = store.begin().await.expect("begin");
+    let id = jobs::enqueue(&mut tx, &Probe { n: 9 }, t0(), t0()).await.expect("enqueue").expect("new");
+    tx.commit().await.expect("commit");
+    let mut now = t0();
+    for attempt in 1..=3 {
+        let claimed = jobs::claim(&store, "w", 1, Duration::minutes(1), now).await.expect("claim");
+        assert_eq!(claimed.len(), 1, "attempt {attempt}");
+        let retry = (attempt < claimed[0].max_attempts).then(|| now + jobs::backoff(attempt, 0.0));
+        assert!(jobs::fail(&store, id, "w", "smtp refused", retry, now).await.expect("fail"));
+        if let Some(at) = retry {
+            assert!(jobs::claim(&store, "w", 1, Duration::minutes(1), now).await.expect("claim").is_empty());
+            now = at;
+        }
+    }
+    let row = jobs::get(&store, id).await.expect("get").expect("row");
+    assert_eq!((row.status.as_str(), row.attempts), ("failed", 3));
+    assert_eq!(row.last_error.as_deref(), Some("smtp refused"));
+    assert!(jobs::claim(&store, "w", 1, Duration::minutes(1), now + Duration::days(1)).await.expect("claim").is_empty());
+}
+
+async fn expired_leases_are_reclaimed(store: Store) {
+    let mut tx = store.begin().await.expect("begin");
+    let id = jobs::enqueue(&mut tx, &Probe { n: 5 }, t0(), t0()).await.expect("enqueue").expect("new");
+    tx.commit().await.expect("commit");
+    let first = jobs::claim(&store, "crashed", 1, Duration::minutes(1), t0()).await.expect("claim");
+    assert_eq!(first.len(), 1);
+    let during = jobs::claim(&store, "rescuer", 1, Duration::minutes(1), t0() + Duration::seconds(30)).await.expect("claim");
+    assert!(during.is_empty(), "lease still held");
+    let after = jobs::claim(&store, "rescuer", 1, Duration::minutes(1), t0() + Duration::minutes(2)).await.expect("claim");
+    assert_eq!(after.iter().map(|j| (j.id, j.attempts)).collect::<Vec<_>>(), [(id, 2)]);
+    assert!(!jobs::complete(&store, id, "crashed", t0()).await.expect("late complete"), "the old worker lost its lease");
+}
+
+async fn outbox_records_a_job_once(store: Store) {
+    let mut tx = store.begin().await.expect("begin");
+    let id = jobs::enqueue(&mut tx, &Probe { n: 3 }, t0(), t0()).await.expect("enqueue");
+    tx.commit().await.expect("commit");
+    let message = outbox::NewOutboxMessage {
+        job_id: id,
+        to_address: "ada@example.org",
+        subject: "Reset your password",
+        body: "Follow the link.",
+        transport: "outbox",
+    };
+    assert!(outbox::insert(&store, &message, t0()).await.expect("insert"));
+    assert!(!outbox::insert(&store, &message, t0()).await.expect("again"), "a retried job writes once");
+    let listed = outbox::list(&store, Some("ada@example.org"), 10, 0).await.expect("list");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(outbox::count(&store).await.expect("count"), 1);
+    assert!(outbox::list(&store, Some("nobody@example.org"), 10, 0).await.expect("list").is_empty());
+}
