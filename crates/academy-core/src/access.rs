@@ -7,7 +7,9 @@ use crate::org::OrgPath;
 use strum::{EnumIter, EnumString, IntoStaticStr};
 
 /// A role a person holds on a node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, EnumString, IntoStaticStr, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, EnumIter, EnumString, IntoStaticStr, serde::Serialize,
+)]
 #[strum(serialize_all = "kebab-case")]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
@@ -146,9 +148,9 @@ impl Principal {
 
     /// Whether they may grant `role` on the node at `target`.
     pub fn can_grant(&self, role: Role, target: &OrgPath) -> bool {
-        self.grants.iter().any(|g| {
-            g.role.permits(Permission::GrantRoles) && g.role.may_grant(role) && g.org_path.contains(target)
-        })
+        self.grants
+            .iter()
+            .any(|g| g.role.permits(Permission::GrantRoles) && g.role.may_grant(role) && g.org_path.contains(target))
     }
 
     /// Whether they hold `role` anywhere.
@@ -215,7 +217,10 @@ mod tests {
             (Role::Teacher, &[]),
             (Role::Facilitator, &[ViewMembers]),
             (Role::OrgAdmin, &[ViewOrgTree, ManageOrgs, ViewMembers, InviteUsers, GrantRoles, ViewAggregates]),
-            (Role::ProgramAdmin, &[ViewOrgTree, ManageOrgs, ViewMembers, InviteUsers, GrantRoles, ReadOutbox, ViewAggregates]),
+            (
+                Role::ProgramAdmin,
+                &[ViewOrgTree, ManageOrgs, ViewMembers, InviteUsers, GrantRoles, ReadOutbox, ViewAggregates],
+            ),
             (Role::Researcher, &[ViewAggregates]),
         ];
         assert_eq!(expected.len(), Role::iter().count());

@@ -8,8 +8,10 @@
 //!   decides whether a person may do something at a node.
 //! - [`user`]: people and their account status.
 //! - [`validation`]: field errors shared by every form and API body.
+//! - [`aggregate`]: small-cell suppression for every count shown to non-individual viewers.
 
 pub mod access;
+pub mod aggregate;
 pub mod email;
 pub mod org;
 pub mod password;

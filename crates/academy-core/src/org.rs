@@ -40,6 +40,17 @@ impl OrgKind {
         }
     }
 
+    /// The kind in the plural, for counts.
+    pub fn plural_label(self) -> &'static str {
+        match self {
+            Self::National => "National programs",
+            Self::StateFederation => "State federations",
+            Self::LocalUnion => "Local unions",
+            Self::District => "Districts",
+            Self::School => "Schools",
+        }
+    }
+
     /// Whether a node of this kind may hang directly below a node of kind `parent`
     /// (`None`: at the root).
     pub fn may_hang_below(self, parent: Option<OrgKind>) -> bool {
@@ -152,6 +163,11 @@ impl UsState {
     /// The two-letter code.
     pub fn as_str(self) -> &'static str {
         self.0
+    }
+
+    /// Every code, in alphabetical order.
+    pub fn all() -> impl Iterator<Item = UsState> {
+        STATES.iter().map(|s| Self(s))
     }
 }
 

@@ -30,8 +30,18 @@ pub const MIN_LENGTH: usize = 12;
 pub const MAX_LENGTH: usize = 128;
 
 const COMMON: &[&str] = &[
-    "password1234", "123456789012", "qwertyuiop12", "passwordpassword", "iloveyou1234", "letmein12345",
-    "welcome12345", "administrator", "qwertyuiopasdfghjkl", "changeme1234", "teacher12345", "password123!",
+    "password1234",
+    "123456789012",
+    "qwertyuiop12",
+    "passwordpassword",
+    "iloveyou1234",
+    "letmein12345",
+    "welcome12345",
+    "administrator",
+    "qwertyuiopasdfghjkl",
+    "changeme1234",
+    "teacher12345",
+    "password123!",
 ];
 
 impl NewPassword {
@@ -49,10 +59,10 @@ impl NewPassword {
         if COMMON.contains(&lower.as_str()) || lower.chars().all(|c| Some(c) == first) {
             return Err(PasswordError::TooCommon);
         }
-        if let Some(local) = email.and_then(|e| e.split('@').next()).filter(|l| l.len() >= 4) {
-            if lower.contains(&local.to_lowercase()) {
-                return Err(PasswordError::ContainsEmail);
-            }
+        if let Some(local) = email.and_then(|e| e.split('@').next()).filter(|l| l.len() >= 4)
+            && lower.contains(&local.to_lowercase())
+        {
+            return Err(PasswordError::ContainsEmail);
         }
         Ok(Self(raw.to_owned()))
     }

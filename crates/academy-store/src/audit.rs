@@ -41,7 +41,11 @@ pub async fn record<'c>(
 }
 
 /// The latest entries about `subject`, newest first.
-pub async fn for_subject<'c>(exec: impl Into<Exec<'c>>, subject: &str, limit: i64) -> Result<Vec<AuditEvent>, StoreError> {
+pub async fn for_subject<'c>(
+    exec: impl Into<Exec<'c>>,
+    subject: &str,
+    limit: i64,
+) -> Result<Vec<AuditEvent>, StoreError> {
     query(
         "SELECT id, actor_id, action, subject, detail, created_at FROM audit_events WHERE subject = $1 ORDER BY id DESC LIMIT $2",
     )

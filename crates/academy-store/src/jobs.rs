@@ -34,7 +34,12 @@ pub trait Job: Serialize + DeserializeOwned + Send + Sync + 'static {
 
 /// Adds a job to the queue inside `tx`; it becomes visible when `tx` commits. Returns the new
 /// job's id, or `None` when a job with the same dedupe key already exists.
-pub async fn enqueue<J: Job>(tx: &mut Tx, job: &J, run_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<Option<i64>, StoreError> {
+pub async fn enqueue<J: Job>(
+    tx: &mut Tx,
+    job: &J,
+    run_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, StoreError> {
     let payload = serde_json::to_string(job).map_err(|e| StoreError::Invalid(format!("job payload: {e}")))?;
     let row: Option<(i64,)> = query(
         "INSERT INTO jobs (kind, payload, dedupe_key, status, attempts, max_attempts, run_at, created_at, updated_at)
@@ -71,12 +76,19 @@ pub struct ClaimedJob {
 impl ClaimedJob {
     /// The payload as its job type.
     pub fn decode<J: Job>(&self) -> Result<J, StoreError> {
-        serde_json::from_str(&self.payload).map_err(|e| StoreError::Decode(format!("{} job {}: {e}", self.kind, self.id)))
+        serde_json::from_str(&self.payload)
+            .map_err(|e| StoreError::Decode(format!("{} job {}: {e}", self.kind, self.id)))
     }
 }
 
 /// Claims up to `limit` due jobs for `worker`, holding them until `now + lease`.
-pub async fn claim(store: &Store, worker: &str, limit: i64, lease: Duration, now: DateTime<Utc>) -> Result<Vec<ClaimedJob>, StoreError> {
+pub async fn claim(
+    store: &Store,
+    worker: &str,
+    limit: i64,
+    lease: Duration,
+    now: DateTime<Utc>,
+) -> Result<Vec<ClaimedJob>, StoreError> {
     let q = match store.backend() {
         Backend::Postgres => query(
             "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = $1, locked_until = $2, updated_at = $3
@@ -102,7 +114,12 @@ pub async fn claim(store: &Store, worker: &str, limit: i64, lease: Duration, now
 }
 
 /// Marks a held job done. Returns false if the lease was lost to another worker.
-pub async fn complete<'c>(exec: impl Into<Exec<'c>>, id: i64, worker: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+pub async fn complete<'c>(
+    exec: impl Into<Exec<'c>>,
+    id: i64,
+    worker: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
     let n = query(
         "UPDATE jobs SET status = 'done', locked_by = NULL, locked_until = NULL, last_error = NULL, finished_at = $3, updated_at = $3
          WHERE id = $1 AND locked_by = $2 AND status = 'running'",

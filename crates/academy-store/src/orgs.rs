@@ -67,15 +67,30 @@ pub struct OrgUpdate {
 
 /// Creates a node below its parent, checking that its kind may hang there.
 pub async fn create(tx: &mut Tx, new: &NewOrg, now: DateTime<Utc>) -> Result<Org, StoreError> {
-    new.check_attributes().map_err(|e| StoreError::Invalid(e.to_string()))?;
     let parent = match new.parent_id {
         Some(id) => Some(get(&mut *tx, id).await?.ok_or(StoreError::MissingReference)?),
         None => None,
     };
-    let parent_kind = parent.as_ref().map(|p| p.kind);
+    create_below(tx, parent.as_ref(), new, now).await
+}
+
+/// Creates a node below `parent`, already loaded (bulk imports keep their parents at hand).
+pub async fn create_below(
+    tx: &mut Tx,
+    parent: Option<&Org>,
+    new: &NewOrg,
+    now: DateTime<Utc>,
+) -> Result<Org, StoreError> {
+    new.check_attributes().map_err(|e| StoreError::Invalid(e.to_string()))?;
+    if new.parent_id != parent.map(|p| p.id) {
+        return Err(StoreError::Invalid("the parent given does not match the new node's parent id".into()));
+    }
+    let parent_kind = parent.map(|p| p.kind);
     if !new.kind.may_hang_below(parent_kind) {
         return Err(StoreError::Invalid(match parent_kind {
-            Some(p) => format!("a {} cannot be placed below a {}", new.kind.label().to_lowercase(), p.label().to_lowercase()),
+            Some(p) => {
+                format!("a {} cannot be placed below a {}", new.kind.label().to_lowercase(), p.label().to_lowercase())
+            }
             None => format!("a {} needs a parent organization", new.kind.label().to_lowercase()),
         }));
     }
@@ -97,12 +112,23 @@ pub async fn create(tx: &mut Tx, new: &NewOrg, now: DateTime<Utc>) -> Result<Org
     .bind(now)
     .fetch_i64(&mut *tx)
     .await?;
-    let path = match &parent {
+    let path = match parent {
         Some(p) => p.path.child(id),
         None => OrgPath::root(id),
     };
     query("UPDATE orgs SET path = $1 WHERE id = $2").bind(&path).bind(id).execute(&mut *tx).await?;
-    get(&mut *tx, id).await?.ok_or(StoreError::MissingReference)
+    Ok(Org {
+        id,
+        parent_id: new.parent_id,
+        kind: new.kind,
+        name: new.name.clone(),
+        path,
+        state: new.state.map(|s| s.as_str().to_owned()),
+        nces_id: new.nces_id.as_ref().map(|n| n.as_str().to_owned()),
+        locale: new.locale.map(|l| l.as_str().to_owned()),
+        title_i: new.title_i,
+        created_at: now,
+    })
 }
 
 /// Changes a node's attributes.

@@ -162,8 +162,8 @@ impl Query {
             self,
             exec.into(),
             |q, e| Ok(q.execute(e).await?.rows_affected()),
-            |sql, args| sqlx::query_with::<Sqlite, _>(sql, args),
-            |sql, args| sqlx::query_with::<Postgres, _>(sql, args)
+            sqlx::query_with::<Sqlite, _>,
+            sqlx::query_with::<Postgres, _>
         )
     }
 
@@ -173,8 +173,8 @@ impl Query {
             self,
             exec.into(),
             |q, e| Ok(q.fetch_one(e).await?),
-            |sql, args| sqlx::query_as_with::<Sqlite, T, _>(sql, args),
-            |sql, args| sqlx::query_as_with::<Postgres, T, _>(sql, args)
+            sqlx::query_as_with::<Sqlite, T, _>,
+            sqlx::query_as_with::<Postgres, T, _>
         )
     }
 
@@ -184,8 +184,8 @@ impl Query {
             self,
             exec.into(),
             |q, e| Ok(q.fetch_optional(e).await?),
-            |sql, args| sqlx::query_as_with::<Sqlite, T, _>(sql, args),
-            |sql, args| sqlx::query_as_with::<Postgres, T, _>(sql, args)
+            sqlx::query_as_with::<Sqlite, T, _>,
+            sqlx::query_as_with::<Postgres, T, _>
         )
     }
 
@@ -195,8 +195,8 @@ impl Query {
             self,
             exec.into(),
             |q, e| Ok(q.fetch_all(e).await?),
-            |sql, args| sqlx::query_as_with::<Sqlite, T, _>(sql, args),
-            |sql, args| sqlx::query_as_with::<Postgres, T, _>(sql, args)
+            sqlx::query_as_with::<Sqlite, T, _>,
+            sqlx::query_as_with::<Postgres, T, _>
         )
     }
 

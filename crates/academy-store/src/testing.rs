@@ -36,7 +36,8 @@ impl TestDatabase {
                 Ok(Self { url, backend, pg_admin_url: None, pg_name: None, _dir: Some(dir) })
             }
             Backend::Postgres => {
-                let admin = postgres_url().ok_or_else(|| StoreError::Config(format!("{TEST_DATABASE_URL} is not set")))?;
+                let admin =
+                    postgres_url().ok_or_else(|| StoreError::Config(format!("{TEST_DATABASE_URL} is not set")))?;
                 let name = format!("academy_t_{}", uuid::Uuid::new_v4().simple());
                 let mut conn = sqlx::PgConnection::connect(&admin).await?;
                 // A database name cannot be a bound parameter; this one is generated above
@@ -64,10 +65,14 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
-        let (Some(admin), Some(name)) = (self.pg_admin_url.take(), self.pg_name.take()) else { return };
+        let (Some(admin), Some(name)) = (self.pg_admin_url.take(), self.pg_name.take()) else {
+            return;
+        };
         // Drop runs outside async; a short-lived runtime on its own thread does the cleanup.
         let cleanup = std::thread::spawn(move || {
-            let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+                return;
+            };
             runtime.block_on(async move {
                 if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
                     let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");

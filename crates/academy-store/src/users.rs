@@ -162,12 +162,14 @@ pub async fn record_failed_sign_in<'c>(
 
 /// Records a successful sign-in: failures and lock cleared.
 pub async fn record_sign_in<'c>(exec: impl Into<Exec<'c>>, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
-    query("UPDATE users SET failed_logins = 0, locked_until = NULL, last_sign_in_at = $2, updated_at = $2 WHERE id = $1")
-        .bind(id)
-        .bind(now)
-        .execute(exec)
-        .await
-        .map(|_| ())
+    query(
+        "UPDATE users SET failed_logins = 0, locked_until = NULL, last_sign_in_at = $2, updated_at = $2 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(exec)
+    .await
+    .map(|_| ())
 }
 
 /// Sets a new password hash; an invited account becomes active, a lock is lifted.

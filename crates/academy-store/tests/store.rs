@@ -84,8 +84,10 @@ struct Tree {
 async fn tree(store: &Store) -> Tree {
     let mut tx = store.begin().await.expect("begin");
     let national = orgs::create(&mut tx, &org(None, OrgKind::National, "National"), t0()).await.expect("national");
-    let texas = orgs::create(&mut tx, &org(Some(national.id), OrgKind::StateFederation, "Texas"), t0()).await.expect("tx");
-    let district = orgs::create(&mut tx, &org(Some(texas.id), OrgKind::District, "Austin ISD"), t0()).await.expect("district");
+    let texas =
+        orgs::create(&mut tx, &org(Some(national.id), OrgKind::StateFederation, "Texas"), t0()).await.expect("tx");
+    let district =
+        orgs::create(&mut tx, &org(Some(texas.id), OrgKind::District, "Austin ISD"), t0()).await.expect("district");
     let mut school = org(Some(district.id), OrgKind::School, "Barton Hills Elementary");
     school.nces_id = Some(NcesId::parse("480894000001", OrgKind::School).expect("nces"));
     school.locale = Some(Locale::City);
@@ -127,7 +129,10 @@ async fn tree_follows_kind_rules(store: Store) {
 
     let mut tx = store.begin().await.expect("begin");
     let misplaced = orgs::create(&mut tx, &org(Some(t.texas.id), OrgKind::School, "Floating School"), t0()).await;
-    assert!(matches!(misplaced, Err(StoreError::Invalid(ref m)) if m.contains("cannot be placed below")), "{misplaced:?}");
+    assert!(
+        matches!(misplaced, Err(StoreError::Invalid(ref m)) if m.contains("cannot be placed below")),
+        "{misplaced:?}"
+    );
     let second_root = orgs::create(&mut tx, &org(None, OrgKind::National, "Another"), t0()).await;
     assert!(matches!(second_root, Err(StoreError::Conflict { .. })), "{second_root:?}");
     drop(tx);
@@ -271,14 +276,24 @@ async fn account_tokens_are_single_use(store: Store) {
     let second = SecretToken::generate();
     let mut tx = store.begin().await.expect("begin");
     for token in [&first, &second] {
-        sessions::create_account_token(&mut tx, &token.hash(), id, TokenPurpose::PasswordReset, t0(), t0() + Duration::hours(1))
-            .await
-            .expect("token");
+        sessions::create_account_token(
+            &mut tx,
+            &token.hash(),
+            id,
+            TokenPurpose::PasswordReset,
+            t0(),
+            t0() + Duration::hours(1),
+        )
+        .await
+        .expect("token");
     }
     tx.commit().await.expect("commit");
     let purpose = TokenPurpose::PasswordReset;
     assert_eq!(sessions::peek_account_token(&store, &first.hash(), purpose, t0()).await.expect("peek"), Some(id));
-    assert_eq!(sessions::peek_account_token(&store, &first.hash(), TokenPurpose::Invitation, t0()).await.expect("peek"), None);
+    assert_eq!(
+        sessions::peek_account_token(&store, &first.hash(), TokenPurpose::Invitation, t0()).await.expect("peek"),
+        None
+    );
     let late = t0() + Duration::hours(2);
     assert_eq!(sessions::peek_account_token(&store, &first.hash(), purpose, late).await.expect("peek"), None);
 
@@ -387,7 +402,9 @@ async fn failed_jobs_retry_then_fail(store: Store) {
     let row = jobs::get(&store, id).await.expect("get").expect("row");
     assert_eq!((row.status.as_str(), row.attempts), ("failed", 3));
     assert_eq!(row.last_error.as_deref(), Some("smtp refused"));
-    assert!(jobs::claim(&store, "w", 1, Duration::minutes(1), now + Duration::days(1)).await.expect("claim").is_empty());
+    assert!(
+        jobs::claim(&store, "w", 1, Duration::minutes(1), now + Duration::days(1)).await.expect("claim").is_empty()
+    );
 }
 
 async fn expired_leases_are_reclaimed(store: Store) {
@@ -396,11 +413,16 @@ async fn expired_leases_are_reclaimed(store: Store) {
     tx.commit().await.expect("commit");
     let first = jobs::claim(&store, "crashed", 1, Duration::minutes(1), t0()).await.expect("claim");
     assert_eq!(first.len(), 1);
-    let during = jobs::claim(&store, "rescuer", 1, Duration::minutes(1), t0() + Duration::seconds(30)).await.expect("claim");
+    let during =
+        jobs::claim(&store, "rescuer", 1, Duration::minutes(1), t0() + Duration::seconds(30)).await.expect("claim");
     assert!(during.is_empty(), "lease still held");
-    let after = jobs::claim(&store, "rescuer", 1, Duration::minutes(1), t0() + Duration::minutes(2)).await.expect("claim");
+    let after =
+        jobs::claim(&store, "rescuer", 1, Duration::minutes(1), t0() + Duration::minutes(2)).await.expect("claim");
     assert_eq!(after.iter().map(|j| (j.id, j.attempts)).collect::<Vec<_>>(), [(id, 2)]);
-    assert!(!jobs::complete(&store, id, "crashed", t0()).await.expect("late complete"), "the old worker lost its lease");
+    assert!(
+        !jobs::complete(&store, id, "crashed", t0()).await.expect("late complete"),
+        "the old worker lost its lease"
+    );
 }
 
 async fn outbox_records_a_job_once(store: Store) {

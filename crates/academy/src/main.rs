@@ -1,1 +1,124 @@
-fn main() {}
+//! The `academy` command: the server and the tasks an operator runs beside it.
+//!
+//! - `serve [--demo] [--bind ADDR]`: the web app, job worker and housekeeping.
+//! - `migrate`: applies database migrations.
+//! - `user create`: bootstraps the first program admin, or adds anyone.
+//! - `outbox list|show`: mail kept when no SMTP relay is configured.
+//! - `import nces-ccd`: loads districts and schools from NCES CCD directory files.
+//! - `bench web`: the shipped web benchmark.
+//!
+//! Configuration comes from `ACADEMY_*` environment variables, `DATABASE_URL` and an optional
+//! TOML file (`--config`); see `academy --help`.
+
+mod bench;
+mod import;
+mod outbox;
+mod serve;
+mod user;
+
+use academy_store::{Store, StoreOptions};
+use academy_web::config::{Config, LogFormat};
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Academy: professional learning for teaching with AI.
+#[derive(Debug, Parser)]
+#[command(name = "academy", version, about)]
+struct Cli {
+    /// A TOML configuration file (its keys are the ACADEMY_* variables in lower case, without
+    /// the prefix: bind, data_dir, database_url, public_url, smtp_url, mail_from, …).
+    #[arg(long, global = true, env = "ACADEMY_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Runs the server.
+    Serve(serve::ServeArgs),
+    /// Applies database migrations and exits.
+    Migrate,
+    /// Manages people.
+    #[command(subcommand)]
+    User(user::UserCommand),
+    /// Reads the mail outbox.
+    #[command(subcommand)]
+    Outbox(outbox::OutboxCommand),
+    /// Imports data.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
+    /// Runs the shipped benchmarks.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => serve::run(cli.config.as_deref(), args).await,
+        Command::Migrate => {
+            let config = load_config(cli.config.as_deref(), &[])?;
+            init_logging(&config, false);
+            let store = open_store(&config).await?;
+            println!("Migrations applied to {}.", config.database_url_redacted());
+            store.close().await;
+            Ok(())
+        }
+        Command::User(command) => user::run(cli.config.as_deref(), command).await,
+        Command::Outbox(command) => outbox::run(cli.config.as_deref(), command).await,
+        Command::Import(command) => import::run(cli.config.as_deref(), command).await,
+        Command::Bench(command) => bench::run(command).await,
+    }
+}
+
+/// Loads the configuration, with command-line overrides applied last.
+pub fn load_config(file: Option<&std::path::Path>, overrides: &[(&str, String)]) -> anyhow::Result<Config> {
+    Ok(Config::load_with(file, overrides)?)
+}
+
+/// Opens and migrates the configured database, creating the data directory for SQLite.
+pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    if config.database_url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
+    }
+    let options = StoreOptions { max_connections: config.db_max_connections, ..StoreOptions::default() };
+    let store = Store::connect(&config.database_url, &options)
+        .await
+        .with_context(|| format!("opening the database {}", config.database_url_redacted()))?;
+    store.migrate().await.context("applying migrations")?;
+    Ok(store)
+}
+
+/// Structured logs to stderr: JSON or text per configuration; `RUST_LOG` filters. Commands
+/// other than `serve` log warnings only, so their own output stays readable.
+pub fn init_logging(config: &Config, server: bool) {
+    use tracing_subscriber::EnvFilter;
+    let default = if server { "info,sqlx=warn,tower_http=info" } else { "warn" };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match config.log_format {
+        LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}

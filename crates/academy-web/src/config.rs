@@ -1,0 +1,315 @@
+//! Configuration: defaults, then an optional TOML file, then `ACADEMY_*` environment variables
+//! (and `DATABASE_URL`), each overriding the one before. Every value is checked at start-up and
+//! a bad one is reported with where it came from.
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use url::Url;
+
+/// The checked configuration the server runs with.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on.
+    pub bind: SocketAddr,
+    /// Where the embedded database and other files live.
+    pub data_dir: PathBuf,
+    /// The database to use (`sqlite://…` or `postgres://…`).
+    pub database_url: String,
+    /// The address people reach the server at, for links in emails.
+    pub public_url: Url,
+    /// SMTP relay for outgoing mail; without it mail goes to the outbox.
+    pub smtp: Option<Smtp>,
+    /// The From address of outgoing mail.
+    pub mail_from: String,
+    /// Log as JSON lines (for collectors) or as text (for a terminal).
+    pub log_format: LogFormat,
+    /// How many jobs run at once in this process.
+    pub workers: usize,
+    /// Most database connections.
+    pub db_max_connections: u32,
+    /// Sign-in attempts allowed per client address per minute.
+    pub sign_in_per_minute: u32,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy_headers: bool,
+    /// Days a session lasts without use.
+    pub session_days: i64,
+    /// How many teachers the program sets out to reach (the national dashboard's goal).
+    pub goal_teachers: i64,
+}
+
+/// SMTP relay settings.
+#[derive(Debug, Clone)]
+pub struct Smtp {
+    /// `smtp://user:pass@host:587` (STARTTLS), `smtps://…:465` (TLS) or
+    /// `smtp://host:25?tls=none` for a local relay.
+    pub url: String,
+}
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The raw settings as the providers give them, before checking.
+#[derive(Debug, Deserialize, Serialize)]
+struct Raw {
+    bind: String,
+    data_dir: PathBuf,
+    database_url: Option<String>,
+    public_url: Option<String>,
+    smtp_url: Option<String>,
+    mail_from: String,
+    log_format: LogFormat,
+    workers: usize,
+    db_max_connections: u32,
+    sign_in_per_minute: u32,
+    trust_proxy_headers: bool,
+    session_days: i64,
+    goal_teachers: i64,
+}
+
+impl Default for Raw {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("academy-data"),
+            database_url: None,
+            public_url: None,
+            smtp_url: None,
+            mail_from: "Academy <no-reply@academy.localhost>".into(),
+            log_format: LogFormat::Text,
+            workers: 2,
+            db_max_connections: 16,
+            sign_in_per_minute: 10,
+            trust_proxy_headers: false,
+            session_days: 7,
+            goal_teachers: 400_000,
+        }
+    }
+}
+
+/// A configuration problem, naming the setting and where its value came from.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {0}")]
+pub struct ConfigError(String);
+
+impl Config {
+    /// Loads from `file` (when given, it must exist), then the environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::load_with(file, &[])
+    }
+
+    /// Like [`Config::load`], with `overrides` (from command-line flags) applied last.
+    pub fn load_with(file: Option<&Path>, overrides: &[(&str, String)]) -> Result<Self, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Raw::default()));
+        if let Some(file) = file {
+            if !file.is_file() {
+                return Err(ConfigError(format!("the configuration file {} does not exist", file.display())));
+            }
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        figment = figment
+            .merge(Env::prefixed("ACADEMY_").ignore(&["config"]))
+            .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database_url".into()));
+        for (key, value) in overrides {
+            figment = figment.merge((*key, value.clone()));
+        }
+        Self::from_figment(figment)
+    }
+
+    /// Checks the settings a figment holds.
+    pub fn from_figment(figment: Figment) -> Result<Self, ConfigError> {
+        let raw: Raw = figment.extract().map_err(|e| ConfigError(describe_figment_error(e)))?;
+        Self::check(raw)
+    }
+
+    /// A configuration for tests and benchmarks: a server on `bind` with its data in `data_dir`.
+    pub fn for_data_dir(data_dir: &Path, database_url: Option<String>) -> Result<Self, ConfigError> {
+        let raw = Raw { data_dir: data_dir.to_path_buf(), database_url, bind: "127.0.0.1:0".into(), ..Raw::default() };
+        Self::check(raw)
+    }
+
+    fn check(raw: Raw) -> Result<Self, ConfigError> {
+        let bind: SocketAddr = raw.bind.trim().parse().map_err(|_| {
+            ConfigError(format!(
+                "bind: '{}' is not an address and port such as 127.0.0.1:8080 (ACADEMY_BIND)",
+                raw.bind
+            ))
+        })?;
+        let database_url = match raw.database_url.filter(|u| !u.trim().is_empty()) {
+            Some(url) => {
+                let url = url.trim().to_owned();
+                if !(url.starts_with("sqlite:") || url.starts_with("postgres:") || url.starts_with("postgresql:")) {
+                    return Err(ConfigError(
+                        "database_url: use sqlite://FILE or postgres://USER@HOST/DB (DATABASE_URL)".into(),
+                    ));
+                }
+                url
+            }
+            None => format!("sqlite://{}", raw.data_dir.join("academy.db").display()),
+        };
+        let public_url = match raw.public_url.filter(|u| !u.trim().is_empty()) {
+            Some(url) => {
+                let parsed = Url::parse(url.trim())
+                    .map_err(|e| ConfigError(format!("public_url: '{url}' is not a URL ({e}) (ACADEMY_PUBLIC_URL)")))?;
+                if !matches!(parsed.scheme(), "http" | "https") {
+                    return Err(ConfigError(format!("public_url: '{url}' must start with http:// or https://")));
+                }
+                parsed
+            }
+            None => {
+                let host = if bind.ip().is_unspecified() { "127.0.0.1".to_owned() } else { bind.ip().to_string() };
+                let host = if bind.is_ipv6() { format!("[{host}]") } else { host };
+                Url::parse(&format!("http://{host}:{}", bind.port()))
+                    .map_err(|e| ConfigError(format!("public_url: cannot derive one from bind: {e}")))?
+            }
+        };
+        let smtp = match raw.smtp_url.filter(|u| !u.trim().is_empty()) {
+            Some(url) => {
+                let parsed = Url::parse(url.trim()).map_err(|_| {
+                    ConfigError("smtp_url: not a URL; use smtp://user:pass@host:587 (ACADEMY_SMTP_URL)".into())
+                })?;
+                if !matches!(parsed.scheme(), "smtp" | "smtps") || parsed.host_str().is_none() {
+                    return Err(ConfigError(
+                        "smtp_url: use smtp://host:port or smtps://host:port (ACADEMY_SMTP_URL)".into(),
+                    ));
+                }
+                Some(Smtp { url: url.trim().to_owned() })
+            }
+            None => None,
+        };
+        if raw.mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError(format!(
+                "mail_from: '{}' is not an address such as 'Academy <no-reply@example.org>' (ACADEMY_MAIL_FROM)",
+                raw.mail_from
+            )));
+        }
+        if raw.workers == 0 || raw.workers > 64 {
+            return Err(ConfigError(format!(
+                "workers: {} is out of range; use 1 to 64 (ACADEMY_WORKERS)",
+                raw.workers
+            )));
+        }
+        if raw.db_max_connections < 2 {
+            return Err(ConfigError("db_max_connections: use at least 2 (ACADEMY_DB_MAX_CONNECTIONS)".into()));
+        }
+        if raw.sign_in_per_minute == 0 {
+            return Err(ConfigError("sign_in_per_minute: use at least 1 (ACADEMY_SIGN_IN_PER_MINUTE)".into()));
+        }
+        if !(1..=90).contains(&raw.session_days) {
+            return Err(ConfigError("session_days: use 1 to 90 (ACADEMY_SESSION_DAYS)".into()));
+        }
+        if raw.goal_teachers < 1 {
+            return Err(ConfigError("goal_teachers: use a positive number (ACADEMY_GOAL_TEACHERS)".into()));
+        }
+        Ok(Self {
+            bind,
+            data_dir: raw.data_dir,
+            database_url,
+            public_url,
+            smtp,
+            mail_from: raw.mail_from,
+            log_format: raw.log_format,
+            workers: raw.workers,
+            db_max_connections: raw.db_max_connections,
+            sign_in_per_minute: raw.sign_in_per_minute,
+            trust_proxy_headers: raw.trust_proxy_headers,
+            session_days: raw.session_days,
+            goal_teachers: raw.goal_teachers,
+        })
+    }
+
+    /// Whether people reach the server over TLS, so cookies must be `Secure`.
+    pub fn is_https(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+
+    /// The database URL with any password hidden, for logs.
+    pub fn database_url_redacted(&self) -> String {
+        match Url::parse(&self.database_url) {
+            Ok(mut url) if url.password().is_some() => {
+                let _ = url.set_password(Some("***"));
+                url.to_string()
+            }
+            _ => self.database_url.clone(),
+        }
+    }
+
+    /// Builds an absolute link from a path on this server.
+    pub fn link(&self, path: &str) -> String {
+        let base = self.public_url.as_str().trim_end_matches('/');
+        format!("{base}{path}")
+    }
+}
+
+fn describe_figment_error(error: figment::Error) -> String {
+    error
+        .into_iter()
+        .map(|e| {
+            let key = e.path.join(".");
+            let source = e.metadata.as_ref().map(|m| m.name.to_string()).unwrap_or_default();
+            let kind = e.kind.to_string();
+            match (key.is_empty(), source.is_empty()) {
+                (false, false) => format!("{key}: {kind} (from {source})"),
+                (false, true) => format!("{key}: {kind}"),
+                _ => kind,
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use figment::providers::Serialized;
+
+    fn with(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Raw::default()));
+        for (k, v) in pairs {
+            figment = figment.merge((*k, *v));
+        }
+        Config::from_figment(figment)
+    }
+
+    #[test]
+    fn defaults_give_an_embedded_database_under_academy_data() {
+        let config = with(&[]).expect("defaults are valid");
+        assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.database_url, "sqlite://academy-data/academy.db");
+        assert_eq!(config.public_url.as_str(), "http://127.0.0.1:8080/");
+        assert!(!config.is_https());
+        assert!(config.smtp.is_none());
+    }
+
+    #[test]
+    fn bad_values_say_which_setting() {
+        let err = with(&[("bind", "localhost")]).expect_err("bad bind").to_string();
+        assert!(err.contains("bind") && err.contains("ACADEMY_BIND"), "{err}");
+        let err = with(&[("database_url", "mysql://x")]).expect_err("bad db").to_string();
+        assert!(err.contains("DATABASE_URL"), "{err}");
+        let err = with(&[("public_url", "ftp://x")]).expect_err("bad url").to_string();
+        assert!(err.contains("public_url"), "{err}");
+        let err = with(&[("workers", "many")]).expect_err("bad type").to_string();
+        assert!(err.contains("workers"), "{err}");
+        let err = with(&[("mail_from", "not an address")]).expect_err("bad from").to_string();
+        assert!(err.contains("mail_from"), "{err}");
+        let err = with(&[("smtp_url", "http://mail")]).expect_err("bad smtp").to_string();
+        assert!(err.contains("smtp_url"), "{err}");
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_logs() {
+        let config = with(&[("database_url", "postgres://app:hunter2@db.internal/academy")]).expect("valid");
+        assert!(!config.database_url_redacted().contains("hunter2"));
+        assert_eq!(config.link("/password/reset/x"), "http://127.0.0.1:8080/password/reset/x");
+    }
+}

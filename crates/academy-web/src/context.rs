@@ -1,0 +1,332 @@
+//! Who is asking: the session cookie, the CSRF token, the client address, and the guard that
+//! applies each route's access rule and CSRF check before its handler runs.
+
+use crate::error::AppError;
+use crate::routes::Target;
+use crate::state::AppState;
+use academy_core::access::{Decision, Principal};
+use academy_core::token::{SecretToken, TokenHash, constant_time_eq};
+use academy_core::{OrgPath, time};
+use academy_store::users::GrantRow;
+use academy_store::{orgs, sessions, users};
+use axum::RequestExt;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, RawPathParams, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use chrono::Duration;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+/// A signed-in person, as loaded for this request.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// Their id.
+    pub user_id: i64,
+    /// Their email.
+    pub email: String,
+    /// Their name.
+    pub display_name: String,
+    /// Digest of their session token (to end the session).
+    pub token_hash: TokenHash,
+    /// The CSRF token their forms carry.
+    pub csrf_token: String,
+    /// Their roles, as access rules see them.
+    pub principal: Principal,
+    /// Their roles with node names, for pages.
+    pub grants: Vec<GrantRow>,
+}
+
+/// What every handler may want to know about the request.
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    /// The signed-in person, if any.
+    pub session: Option<Arc<Session>>,
+    /// The CSRF token forms on this page must carry.
+    pub csrf_token: String,
+    /// The request path, for navigation and `next` links.
+    pub path: String,
+    /// The client's address.
+    pub client_ip: Option<IpAddr>,
+    /// The client's software, as it says.
+    pub user_agent: Option<String>,
+}
+
+impl RequestContext {
+    /// The signed-in person, or [`AppError::SignInRequired`].
+    pub fn session(&self) -> Result<&Arc<Session>, AppError> {
+        self.session.as_ref().ok_or(AppError::SignInRequired)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<RequestContext>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("request context middleware is not installed")))
+    }
+}
+
+/// Cookie names; `__Host-` prefixed over TLS so that no subdomain can set them.
+pub struct CookieNames {
+    /// The session cookie.
+    pub session: &'static str,
+    /// The signed-out visitor's CSRF cookie.
+    pub csrf: &'static str,
+}
+
+impl CookieNames {
+    /// The names for this deployment.
+    pub fn for_https(https: bool) -> Self {
+        if https {
+            Self { session: "__Host-academy_session", csrf: "__Host-academy_csrf" }
+        } else {
+            Self { session: "academy_session", csrf: "academy_csrf" }
+        }
+    }
+}
+
+/// How often a live session's expiry is pushed forward (writes are kept off most requests).
+const TOUCH_EVERY_MINUTES: i64 = 10;
+
+/// Loads the session and CSRF token for every request, and clears a dead session cookie.
+pub async fn load_context(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let names = CookieNames::for_https(state.config.is_https());
+    let jar = CookieJar::from_headers(request.headers());
+    let now = time::now();
+    let mut clear_session_cookie = false;
+    let mut session = None;
+    if let Some(cookie) = jar.get(names.session) {
+        match SecretToken::parse(cookie.value()) {
+            Some(token) => match load_session(&state, &token.hash(), now).await {
+                Ok(Some(found)) => session = Some(Arc::new(found)),
+                Ok(None) => clear_session_cookie = true,
+                Err(error) => return error.into_response(),
+            },
+            None => clear_session_cookie = true,
+        }
+    }
+    let anon_csrf = jar.get(names.csrf).map(|c| c.value().to_owned()).filter(|v| SecretToken::parse(v).is_some());
+    let mut new_anon_csrf = None;
+    let csrf_token = match (&session, anon_csrf) {
+        (Some(s), _) => s.csrf_token.clone(),
+        (None, Some(existing)) => existing,
+        (None, None) => {
+            let fresh = SecretToken::generate().expose().to_owned();
+            new_anon_csrf = Some(fresh.clone());
+            fresh
+        }
+    };
+    let client_ip = client_ip(&request, state.config.trust_proxy_headers);
+    let user_agent =
+        request.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(|s| s.chars().take(300).collect());
+    let context = RequestContext { session, csrf_token, path: request.uri().path().to_owned(), client_ip, user_agent };
+    request.extensions_mut().insert(context);
+    let mut response = next.run(request).await;
+    let https = state.config.is_https();
+    if let Some(value) = new_anon_csrf {
+        let cookie = base_cookie(names.csrf, value, https);
+        append_cookie(response.headers_mut(), &cookie);
+    }
+    if clear_session_cookie
+        && !response.headers().get_all(header::SET_COOKIE).iter().any(|v| is_cookie(v, names.session))
+    {
+        append_cookie(response.headers_mut(), &removal_cookie(names.session, https));
+    }
+    response
+}
+
+async fn load_session(
+    state: &AppState,
+    hash: &TokenHash,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<Session>, AppError> {
+    let Some(record) = sessions::find(&state.store, hash, now).await? else {
+        return Ok(None);
+    };
+    if now - record.last_seen_at > Duration::minutes(TOUCH_EVERY_MINUTES) {
+        sessions::touch(&state.store, hash, now, now + Duration::days(state.config.session_days)).await?;
+    }
+    let grants = users::grants(&state.store, record.user_id).await?;
+    let principal = Principal { user_id: record.user_id, grants: grants.iter().map(GrantRow::grant).collect() };
+    Ok(Some(Session {
+        user_id: record.user_id,
+        email: record.email,
+        display_name: record.display_name,
+        token_hash: hash.clone(),
+        csrf_token: record.csrf_token,
+        principal,
+        grants,
+    }))
+}
+
+fn client_ip(request: &Request, trust_proxy: bool) -> Option<IpAddr> {
+    if trust_proxy {
+        let forwarded = request
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.trim().parse().ok());
+        if forwarded.is_some() {
+            return forwarded;
+        }
+    }
+    request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
+}
+
+fn base_cookie(name: &'static str, value: String, https: bool) -> Cookie<'static> {
+    Cookie::build((name, value)).path("/").http_only(true).same_site(SameSite::Lax).secure(https).build()
+}
+
+/// The session cookie for a new session.
+pub fn session_cookie(state: &AppState, token: &SecretToken) -> Cookie<'static> {
+    let names = CookieNames::for_https(state.config.is_https());
+    let mut cookie = base_cookie(names.session, token.expose().to_owned(), state.config.is_https());
+    cookie.set_max_age(cookie::time::Duration::days(state.config.session_days));
+    cookie
+}
+
+/// A cookie that removes `name`.
+pub fn removal_cookie(name: &'static str, https: bool) -> Cookie<'static> {
+    let mut cookie = base_cookie(name, String::new(), https);
+    cookie.make_removal();
+    cookie
+}
+
+/// Adds a `Set-Cookie` header.
+pub fn append_cookie(headers: &mut HeaderMap, cookie: &Cookie<'_>) {
+    if let Ok(value) = HeaderValue::from_str(&cookie.encoded().to_string()) {
+        headers.append(header::SET_COOKIE, value);
+    }
+}
+
+fn is_cookie(value: &HeaderValue, name: &str) -> bool {
+    value.to_str().is_ok_and(|v| v.starts_with(&format!("{name}=")))
+}
+
+/// Largest form body the CSRF check will read.
+const FORM_LIMIT: usize = 64 * 1024;
+
+/// Applies the matched route's access rule (at its target node when it has one) and, for
+/// every unsafe method, the CSRF check. Runs after routing, so it knows the route.
+pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    match check(&state, request).await {
+        Ok(request) => next.run(request).await,
+        Err(rejection) => rejection,
+    }
+}
+
+async fn check(state: &AppState, mut request: Request) -> Result<Request, Response> {
+    let matched = request.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned());
+    let Some(spec) = matched.as_deref().and_then(|path| state.routes.find(request.method(), path)) else {
+        return Err(AppError::Internal(anyhow::anyhow!("route {:?} has no access rule", matched)).into_response());
+    };
+    let context = request.extensions().get::<RequestContext>().cloned();
+    let principal = context.as_ref().and_then(|c| c.session.as_ref()).map(|s| &s.principal);
+    let targets = match spec.target {
+        Target::None => None,
+        target => {
+            let params = request.extract_parts::<RawPathParams>().await.map_err(IntoResponse::into_response)?;
+            Some(resolve_target(state, target, &params).await.map_err(IntoResponse::into_response)?)
+        }
+    };
+    match spec.decide(principal, targets.as_deref()) {
+        Decision::Allow => {}
+        Decision::SignInRequired => return Err(sign_in_required(&request)),
+        Decision::Forbidden => return Err(AppError::Forbidden.into_response()),
+    }
+    if is_unsafe(request.method()) {
+        let expected = context.map(|c| c.csrf_token).unwrap_or_default();
+        request = verify_csrf(request, &expected).await.map_err(IntoResponse::into_response)?;
+    }
+    Ok(request)
+}
+
+/// The nodes a route's target lives at; an unknown id is a 404.
+async fn resolve_target(state: &AppState, target: Target, params: &RawPathParams) -> Result<Vec<OrgPath>, AppError> {
+    let param = |name: &str| -> Result<i64, AppError> {
+        params.iter().find(|(k, _)| *k == name).and_then(|(_, v)| v.parse().ok()).ok_or(AppError::NotFound)
+    };
+    match target {
+        Target::None => Ok(Vec::new()),
+        Target::Org(name) => {
+            let org = orgs::get(&state.store, param(name)?).await?.ok_or(AppError::NotFound)?;
+            Ok(vec![org.path])
+        }
+        Target::Person(name) => {
+            let id = param(name)?;
+            let person = users::get(&state.store, id).await?.ok_or(AppError::NotFound)?;
+            let mut paths: Vec<OrgPath> =
+                users::grants(&state.store, id).await?.into_iter().map(|g| g.org_path).collect();
+            for org_id in [person.school_id, person.local_id].into_iter().flatten() {
+                if let Some(org) = orgs::get(&state.store, org_id).await? {
+                    paths.push(org.path);
+                }
+            }
+            if paths.is_empty() {
+                // Someone with no place in the tree yet is visible to whoever may act at the root.
+                if let Some(root) = orgs::root(&state.store).await? {
+                    paths.push(root.path);
+                }
+            }
+            Ok(paths)
+        }
+        Target::Grant(name) => {
+            let grant = users::grant(&state.store, param(name)?).await?.ok_or(AppError::NotFound)?;
+            Ok(vec![grant.org_path])
+        }
+    }
+}
+
+fn sign_in_required(request: &Request) -> Response {
+    if request.uri().path().starts_with("/api/") || request.method() != Method::GET {
+        return AppError::SignInRequired.into_response();
+    }
+    let next = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    let location =
+        format!("/sign-in?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>());
+    Redirect::to(&location).into_response()
+}
+
+fn is_unsafe(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Checks the CSRF token of an unsafe request: the `x-csrf-token` header (API clients) or the
+/// `csrf_token` field of a URL-encoded form, which is read here and handed on intact.
+async fn verify_csrf(request: Request, expected: &str) -> Result<Request, AppError> {
+    if let Some(header) = request.headers().get("x-csrf-token") {
+        let given = header.to_str().unwrap_or_default();
+        return if !expected.is_empty() && constant_time_eq(given, expected) {
+            Ok(request)
+        } else {
+            Err(AppError::CsrfFailed)
+        };
+    }
+    let is_form = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(AppError::CsrfFailed);
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, FORM_LIMIT)
+        .await
+        .map_err(|_| AppError::BadRequest(format!("The form is larger than {} KiB.", FORM_LIMIT / 1024)))?;
+    let given = url::form_urlencoded::parse(&bytes).find(|(k, _)| k == "csrf_token").map(|(_, v)| v.into_owned());
+    match given {
+        Some(given) if !expected.is_empty() && constant_time_eq(&given, expected) => {
+            Ok(Request::from_parts(parts, Body::from(bytes)))
+        }
+        _ => Err(AppError::CsrfFailed),
+    }
+}

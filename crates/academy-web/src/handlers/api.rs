@@ -1,0 +1,460 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI 3.1 document at
+//! `/api/v1/openapi.json`. Clients authenticate with the session cookie; unsafe methods also
+//! send the session's CSRF token (from `GET /api/v1/me`) in `X-CSRF-Token`.
+
+use super::orgs::{create_invitation_at, parse_invitation};
+use crate::context::RequestContext;
+use crate::error::AppError;
+use crate::state::AppState;
+use academy_core::org::NewOrg;
+use academy_core::validation::required_text;
+use academy_core::{FieldErrors, Locale, NcesId, OrgKind, UsState, time};
+use academy_store::orgs::{Org, OrgWithCount};
+use academy_store::{audit, orgs, users};
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
+
+/// A JSON body whose parse errors become `bad_request` errors naming the problem.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(Self(value)),
+            Err(JsonRejection::MissingJsonContentType(_)) => {
+                Err(AppError::BadRequest("Send the body as JSON with Content-Type: application/json.".into()))
+            }
+            Err(rejection) => Err(AppError::BadRequest(rejection.body_text())),
+        }
+    }
+}
+
+/// An organization reference.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrgRef {
+    /// Id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+}
+
+/// A role the caller holds.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RoleResponse {
+    /// `teacher`, `facilitator`, `org-admin`, `program-admin` or `researcher`.
+    pub role: String,
+    /// The node it applies at (and below).
+    pub org: OrgRef,
+    /// That node's kind.
+    pub org_kind: String,
+}
+
+/// The signed-in person.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeResponse {
+    /// Id.
+    pub id: i64,
+    /// Email.
+    pub email: String,
+    /// Name.
+    pub display_name: String,
+    /// Roles and where they apply.
+    pub roles: Vec<RoleResponse>,
+    /// Where they teach.
+    pub school: Option<OrgRef>,
+    /// Their local union.
+    pub local: Option<OrgRef>,
+    /// Send this in `X-CSRF-Token` with every POST.
+    pub csrf_token: String,
+}
+
+/// A node of the organization tree.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrgResponse {
+    /// Id.
+    pub id: i64,
+    /// The node above.
+    pub parent_id: Option<i64>,
+    /// `national`, `state_federation`, `local_union`, `district` or `school`.
+    pub kind: String,
+    /// Name.
+    pub name: String,
+    /// USPS state code.
+    pub state: Option<String>,
+    /// NCES id.
+    pub nces_id: Option<String>,
+    /// `city`, `suburb`, `town` or `rural`.
+    pub locale: Option<String>,
+    /// Title I school.
+    pub title_i: Option<bool>,
+    /// Nodes directly below.
+    pub child_count: i64,
+}
+
+impl OrgResponse {
+    fn from_org(org: Org, child_count: i64) -> Self {
+        Self {
+            id: org.id,
+            parent_id: org.parent_id,
+            kind: org.kind.as_str().to_owned(),
+            name: org.name,
+            state: org.state,
+            nces_id: org.nces_id,
+            locale: org.locale,
+            title_i: org.title_i,
+            child_count,
+        }
+    }
+}
+
+/// A page of organizations.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrgListResponse {
+    /// The organizations.
+    pub items: Vec<OrgResponse>,
+    /// Page size asked for.
+    pub limit: i64,
+    /// Rows skipped.
+    pub offset: i64,
+}
+
+/// A person at a node.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberResponse {
+    /// Id.
+    pub id: i64,
+    /// Email.
+    pub email: String,
+    /// Name.
+    pub display_name: String,
+    /// `invited`, `active` or `disabled`.
+    pub status: String,
+    /// Their school's name.
+    pub school_name: Option<String>,
+}
+
+/// A page of people.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberListResponse {
+    /// The people.
+    pub items: Vec<MemberResponse>,
+    /// Page size asked for.
+    pub limit: i64,
+    /// Rows skipped.
+    pub offset: i64,
+}
+
+/// A node to create below the path's node.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewOrgRequest {
+    /// `state_federation`, `local_union`, `district` or `school`, as the parent allows.
+    pub kind: String,
+    /// Name.
+    pub name: String,
+    /// USPS state code; defaults to the parent's.
+    pub state: Option<String>,
+    /// NCES id (districts: 7 digits, schools: 12).
+    pub nces_id: Option<String>,
+    /// `city`, `suburb`, `town` or `rural` (schools).
+    pub locale: Option<String>,
+    /// Title I (schools).
+    pub title_i: Option<bool>,
+}
+
+/// Someone to invite at the path's node.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewInvitationRequest {
+    /// Their email.
+    pub email: String,
+    /// Their name.
+    pub display_name: String,
+    /// The role they get at the node.
+    pub role: String,
+}
+
+/// An invitation that was created and queued for sending.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitationResponse {
+    /// The new person's id.
+    pub user_id: i64,
+    /// Their email.
+    pub email: String,
+    /// Their role.
+    pub role: String,
+    /// Where.
+    pub org_id: i64,
+}
+
+/// The error body.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorResponse {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// What went wrong.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine code: `not_found`, `unauthenticated`, `forbidden`, `csrf_failed`,
+    /// `validation_failed`, `conflict`, `bad_request`, `rate_limited`, `payload_too_large`,
+    /// `method_not_allowed`, `internal`.
+    pub code: String,
+    /// A sentence for a person.
+    pub message: String,
+    /// For `validation_failed`: `[{"field", "message"}]`; for `conflict`: `{"field"}`.
+    #[schema(value_type = Option<Object>)]
+    pub details: Option<serde_json::Value>,
+}
+
+/// Paging for lists.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct Paging {
+    /// Rows per page, 1–500 (default 100).
+    pub limit: Option<i64>,
+    /// Rows to skip (default 0).
+    pub offset: Option<i64>,
+    /// Filter text (members: name or email).
+    pub q: Option<String>,
+}
+
+impl Paging {
+    fn bounds(&self) -> Result<(i64, i64), AppError> {
+        let limit = self.limit.unwrap_or(100);
+        let offset = self.offset.unwrap_or(0);
+        if !(1..=500).contains(&limit) {
+            return Err(AppError::BadRequest("limit must be between 1 and 500.".into()));
+        }
+        if offset < 0 {
+            return Err(AppError::BadRequest("offset must not be negative.".into()));
+        }
+        Ok((limit, offset))
+    }
+}
+
+/// The signed-in person.
+#[utoipa::path(get, path = "/api/v1/me", tag = "identity",
+    responses((status = 200, body = MeResponse), (status = 401, body = ErrorResponse)))]
+pub async fn get_me(State(state): State<AppState>, ctx: RequestContext) -> Result<Json<MeResponse>, AppError> {
+    let session = ctx.session()?;
+    let user = users::get(&state.store, session.user_id).await?.ok_or(AppError::SignInRequired)?;
+    let org_ref = |id: Option<i64>| {
+        let store = state.store.clone();
+        async move {
+            match id {
+                Some(id) => orgs::get(&store, id).await.map(|o| o.map(|o| OrgRef { id: o.id, name: o.name })),
+                None => Ok(None),
+            }
+        }
+    };
+    Ok(Json(MeResponse {
+        id: user.id,
+        email: user.email.to_string(),
+        display_name: user.display_name.clone(),
+        roles: session
+            .grants
+            .iter()
+            .map(|g| RoleResponse {
+                role: g.role.as_str().to_owned(),
+                org: OrgRef { id: g.org_id, name: g.org_name.clone() },
+                org_kind: g.org_kind.as_str().to_owned(),
+            })
+            .collect(),
+        school: org_ref(user.school_id).await?,
+        local: org_ref(user.local_id).await?,
+        csrf_token: session.csrf_token.clone(),
+    }))
+}
+
+/// One organization.
+#[utoipa::path(get, path = "/api/v1/orgs/{id}", tag = "organizations",
+    params(("id" = i64, Path, description = "Organization id")),
+    responses((status = 200, body = OrgResponse), (status = 401, body = ErrorResponse),
+        (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
+pub async fn get_org(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Json<OrgResponse>, AppError> {
+    let org = orgs::get(&state.store, id).await?.ok_or(AppError::NotFound)?;
+    let count = orgs::count_children(&state.store, id).await?;
+    Ok(Json(OrgResponse::from_org(org, count)))
+}
+
+/// The organizations directly below one, by name.
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/children", tag = "organizations",
+    params(("id" = i64, Path, description = "Organization id"), Paging),
+    responses((status = 200, body = OrgListResponse), (status = 400, body = ErrorResponse),
+        (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
+pub async fn list_org_children(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(paging): Query<Paging>,
+) -> Result<Json<OrgListResponse>, AppError> {
+    let (limit, offset) = paging.bounds()?;
+    let items = orgs::children(&state.store, id, limit, offset)
+        .await?
+        .into_iter()
+        .map(|OrgWithCount { org, child_count }| OrgResponse::from_org(org, child_count))
+        .collect();
+    Ok(Json(OrgListResponse { items, limit, offset }))
+}
+
+/// Creates an organization below one.
+#[utoipa::path(post, path = "/api/v1/orgs/{id}/children", tag = "organizations",
+    params(("id" = i64, Path, description = "Parent organization id")),
+    request_body = NewOrgRequest,
+    responses((status = 201, body = OrgResponse), (status = 400, body = ErrorResponse),
+        (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse),
+        (status = 409, body = ErrorResponse), (status = 422, body = ErrorResponse)),
+    security(("session" = []), ("csrf" = [])))]
+pub async fn create_org_child(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<NewOrgRequest>,
+) -> Result<Response, AppError> {
+    let session = ctx.session()?;
+    let parent = orgs::get(&state.store, id).await?.ok_or(AppError::NotFound)?;
+    let mut errors = FieldErrors::new();
+    let kind = match body.kind.parse::<OrgKind>() {
+        Ok(kind) if kind.may_hang_below(Some(parent.kind)) => Some(kind),
+        _ => {
+            let allowed: Vec<&str> = parent.kind.child_kinds().iter().map(|k| k.as_str()).collect();
+            errors.add("kind", format!("Below a {} use one of: {}.", parent.kind.as_str(), allowed.join(", ")));
+            None
+        }
+    };
+    let name = errors.check("name", required_text(&body.name, "Name", 200));
+    let state_code = body.state.or(parent.state.clone()).map(|s| UsState::parse(&s));
+    let state_code = match state_code {
+        Some(result) => errors.check("state", result),
+        None => None,
+    };
+    let nces_id = match (&body.nces_id, kind) {
+        (Some(raw), Some(kind)) => errors.check("nces_id", NcesId::parse(raw, kind)),
+        _ => None,
+    };
+    let locale = match &body.locale {
+        Some(raw) => errors.check("locale", raw.parse::<Locale>().map_err(|_| "Use city, suburb, town or rural.")),
+        None => None,
+    };
+    let (Some(kind), Some(name)) = (kind, name) else {
+        return Err(AppError::Validation(errors));
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors));
+    }
+    let new =
+        NewOrg { parent_id: Some(parent.id), kind, name, state: state_code, nces_id, locale, title_i: body.title_i };
+    new.check_attributes().map_err(AppError::Validation)?;
+    let now = time::now();
+    let mut tx = state.store.begin().await?;
+    let created = orgs::create(&mut tx, &new, now).await?;
+    audit::record(
+        &mut tx,
+        Some(session.user_id),
+        "org.create",
+        &format!("org:{}", created.id),
+        Some(&created.name),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(OrgResponse::from_org(created, 0))).into_response())
+}
+
+/// The people at and below an organization.
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/members", tag = "organizations",
+    params(("id" = i64, Path, description = "Organization id"), Paging),
+    responses((status = 200, body = MemberListResponse), (status = 400, body = ErrorResponse),
+        (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
+pub async fn list_org_members(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(paging): Query<Paging>,
+) -> Result<Json<MemberListResponse>, AppError> {
+    let (limit, offset) = paging.bounds()?;
+    let org = orgs::get(&state.store, id).await?.ok_or(AppError::NotFound)?;
+    let items = users::members(&state.store, &org.path, paging.q.as_deref().unwrap_or(""), limit, offset)
+        .await?
+        .into_iter()
+        .map(|m| MemberResponse {
+            id: m.id,
+            email: m.email,
+            display_name: m.display_name,
+            status: m.status,
+            school_name: m.school_name,
+        })
+        .collect();
+    Ok(Json(MemberListResponse { items, limit, offset }))
+}
+
+/// Invites someone to an organization with a role there; the invitation email is queued.
+#[utoipa::path(post, path = "/api/v1/orgs/{id}/invitations", tag = "organizations",
+    params(("id" = i64, Path, description = "Organization id")),
+    request_body = NewInvitationRequest,
+    responses((status = 201, body = InvitationResponse), (status = 400, body = ErrorResponse),
+        (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse),
+        (status = 409, body = ErrorResponse), (status = 422, body = ErrorResponse)),
+    security(("session" = []), ("csrf" = [])))]
+pub async fn create_invitation(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Path(id): Path<i64>,
+    ApiJson(body): ApiJson<NewInvitationRequest>,
+) -> Result<Response, AppError> {
+    let session = ctx.session()?.clone();
+    let org = orgs::get(&state.store, id).await?.ok_or(AppError::NotFound)?;
+    let invitation =
+        parse_invitation(&session, &org, &body.email, &body.display_name, &body.role).map_err(AppError::Validation)?;
+    let user_id = create_invitation_at(&state, &session, &org, &invitation).await?;
+    let response = InvitationResponse {
+        user_id,
+        email: invitation.email.to_string(),
+        role: invitation.role.as_str().to_owned(),
+        org_id: org.id,
+    };
+    Ok((StatusCode::CREATED, Json(response)).into_response())
+}
+
+/// The OpenAPI document.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Academy API", version = "1", description = "Academy's JSON API. Errors are `{\"error\": {\"code\", \"message\", \"details\"}}` with a stable code."),
+    paths(get_me, get_org, list_org_children, create_org_child, list_org_members, create_invitation),
+    components(schemas(ErrorResponse, ErrorDetail)),
+    modifiers(&SecuritySchemes),
+    security(("session" = [])),
+    tags((name = "identity", description = "Who is signed in"), (name = "organizations", description = "The organization tree and its people"))
+)]
+pub struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "academy_session",
+                "The session cookie set at sign-in (`__Host-academy_session` over HTTPS).",
+            ))),
+        );
+        components.add_security_scheme(
+            "csrf",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-CSRF-Token",
+                "The `csrf_token` from `GET /api/v1/me`; required on every POST.",
+            ))),
+        );
+    }
+}
+
+/// Serves the OpenAPI 3.1 document.
+pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,21 @@
+//! The stylesheet, compiled into the binary so that one file is the whole deployment.
+
+use axum::http::header;
+use axum::response::IntoResponse;
+
+const STYLESHEET: &str = include_str!("../../static/academy.css");
+
+/// Changes whenever the stylesheet does; pages link `academy.css?v=…` so it can be cached for
+/// a year.
+pub const STYLESHEET_VERSION: &str = env!("ACADEMY_CSS_HASH");
+
+/// Serves the stylesheet.
+pub async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        STYLESHEET,
+    )
+}

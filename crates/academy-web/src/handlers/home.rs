@@ -1,0 +1,158 @@
+//! The home page: one panel for each role the person holds.
+
+use crate::context::RequestContext;
+use crate::error::AppError;
+use crate::pages::{Layout, NoticeQuery, notice_text, render_page};
+use crate::state::AppState;
+use academy_core::access::{Permission, Role};
+use academy_core::aggregate::Cell;
+use academy_core::{Locale, OrgKind};
+use academy_store::{jobs, orgs, outbox, users};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+
+/// A node the person works at, with figures for it.
+struct ScopePanel {
+    org_id: i64,
+    name: String,
+    kind: &'static str,
+    counts: Vec<(String, i64)>,
+    teachers: i64,
+    can_manage: bool,
+    can_invite: bool,
+}
+
+struct TeacherPanel {
+    school: Option<String>,
+    local: Option<String>,
+}
+
+struct ProgramPanel {
+    teachers: i64,
+    goal: i64,
+    percent: String,
+    outbox: i64,
+    queued_jobs: i64,
+    failed_jobs: i64,
+}
+
+struct ResearchRow {
+    locale: String,
+    title_i: String,
+    teachers: Cell,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    layout: Layout,
+    name: String,
+    roles: Vec<String>,
+    teacher: Option<TeacherPanel>,
+    groups: Vec<ScopePanel>,
+    scopes: Vec<ScopePanel>,
+    program: Option<ProgramPanel>,
+    research: Vec<ResearchRow>,
+}
+
+/// The signed-in home page.
+pub async fn show_home(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Query(query): Query<NoticeQuery>,
+) -> Result<Response, AppError> {
+    let session = ctx.session()?.clone();
+    let store = &state.store;
+    let principal = &session.principal;
+    let mut roles: Vec<String> =
+        session.grants.iter().map(|g| format!("{} at {}", g.role.label(), g.org_name)).collect();
+    roles.dedup();
+
+    let teacher = if principal.has_role(Role::Teacher) {
+        let user = academy_store::users::get(store, session.user_id).await?.ok_or(AppError::NotFound)?;
+        let name_of = |id: Option<i64>| async move {
+            match id {
+                Some(id) => orgs::get(store, id).await.map(|o| o.map(|o| o.name)),
+                None => Ok(None),
+            }
+        };
+        Some(TeacherPanel { school: name_of(user.school_id).await?, local: name_of(user.local_id).await? })
+    } else {
+        None
+    };
+
+    let mut groups = Vec::new();
+    for grant in session.grants.iter().filter(|g| g.role == Role::Facilitator) {
+        groups.push(scope_panel(&state, &session.principal, grant.org_id).await?);
+    }
+    let mut scopes = Vec::new();
+    for grant in principal.scopes(Permission::ManageOrgs) {
+        scopes.push(scope_panel(&state, principal, grant.org_id).await?);
+    }
+
+    let program = match principal.scopes(Permission::ReadOutbox).first() {
+        Some(top) if top.org_path.ids().len() == 1 => {
+            let teachers = users::count_with_role(store, &top.org_path, Role::Teacher).await?;
+            let goal = state.config.goal_teachers;
+            let job_counts = jobs::counts(store).await?;
+            let count_of = |status: &str| job_counts.iter().find(|(s, _)| s == status).map_or(0, |(_, n)| *n);
+            Some(ProgramPanel {
+                teachers,
+                goal,
+                percent: format!("{:.1}", 100.0 * teachers as f64 / goal.max(1) as f64),
+                outbox: outbox::count(store).await?,
+                queued_jobs: count_of("queued"),
+                failed_jobs: count_of("failed"),
+            })
+        }
+        _ => None,
+    };
+
+    let mut research = Vec::new();
+    if let Some(scope) = principal.scopes(Permission::ViewAggregates).first()
+        && principal.has_role(Role::Researcher)
+    {
+        for (locale, title_i, n) in users::teachers_by_school_attributes(store, &scope.org_path).await? {
+            research.push(ResearchRow {
+                locale: locale.and_then(|l| l.parse::<Locale>().ok()).map_or("Not recorded", Locale::label).to_owned(),
+                title_i: match title_i {
+                    Some(true) => "Title I",
+                    Some(false) => "Not Title I",
+                    None => "Not recorded",
+                }
+                .to_owned(),
+                teachers: Cell::of(n),
+            });
+        }
+    }
+
+    let layout = Layout::new("Home", Some(&ctx)).with_notice(notice_text(query.notice.as_deref()));
+    let page =
+        HomePage { layout, name: session.display_name.clone(), roles, teacher, groups, scopes, program, research };
+    Ok(render_page(&page)?.into_response())
+}
+
+async fn scope_panel(
+    state: &AppState,
+    principal: &academy_core::Principal,
+    org_id: i64,
+) -> Result<ScopePanel, AppError> {
+    let org = orgs::get(&state.store, org_id).await?.ok_or(AppError::NotFound)?;
+    let counts = orgs::count_by_kind(&state.store, &org.path)
+        .await?
+        .into_iter()
+        .filter(|(kind, _)| *kind != org.kind && *kind != OrgKind::National)
+        .map(|(kind, n)| (kind.plural_label().to_owned(), n))
+        .collect();
+    let teachers = users::count_with_role(&state.store, &org.path, Role::Teacher).await?;
+    Ok(ScopePanel {
+        org_id: org.id,
+        kind: org.kind.label(),
+        can_manage: principal.can(Permission::ViewOrgTree, &org.path),
+        can_invite: principal.can(Permission::InviteUsers, &org.path),
+        name: org.name,
+        counts,
+        teachers,
+    })
+}
