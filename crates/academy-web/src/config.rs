@@ -20,6 +20,8 @@ pub struct Config {
     pub database_url: String,
     /// The address people reach the server at, for links in emails.
     pub public_url: Url,
+    /// Whether `public_url` was derived from `bind` (and so follows the port actually bound).
+    pub public_url_from_bind: bool,
     /// SMTP relay for outgoing mail; without it mail goes to the outbox.
     pub smtp: Option<Smtp>,
     /// The From address of outgoing mail.
@@ -156,6 +158,7 @@ impl Config {
             }
             None => format!("sqlite://{}", raw.data_dir.join("academy.db").display()),
         };
+        let public_url_from_bind = raw.public_url.as_deref().is_none_or(|u| u.trim().is_empty());
         let public_url = match raw.public_url.filter(|u| !u.trim().is_empty()) {
             Some(url) => {
                 let parsed = Url::parse(url.trim())
@@ -165,12 +168,7 @@ impl Config {
                 }
                 parsed
             }
-            None => {
-                let host = if bind.ip().is_unspecified() { "127.0.0.1".to_owned() } else { bind.ip().to_string() };
-                let host = if bind.is_ipv6() { format!("[{host}]") } else { host };
-                Url::parse(&format!("http://{host}:{}", bind.port()))
-                    .map_err(|e| ConfigError(format!("public_url: cannot derive one from bind: {e}")))?
-            }
+            None => url_for_bind(bind)?,
         };
         let smtp = match raw.smtp_url.filter(|u| !u.trim().is_empty()) {
             Some(url) => {
@@ -215,6 +213,7 @@ impl Config {
             data_dir: raw.data_dir,
             database_url,
             public_url,
+            public_url_from_bind,
             smtp,
             mail_from: raw.mail_from,
             log_format: raw.log_format,
@@ -225,6 +224,16 @@ impl Config {
             session_days: raw.session_days,
             goal_teachers: raw.goal_teachers,
         })
+    }
+
+    /// Records the address actually bound (port 0 becomes a real port), and the public URL
+    /// with it when that was derived from the bind address.
+    pub fn bound_to(&mut self, addr: SocketAddr) -> Result<(), ConfigError> {
+        self.bind = addr;
+        if self.public_url_from_bind {
+            self.public_url = url_for_bind(addr)?;
+        }
+        Ok(())
     }
 
     /// Whether people reach the server over TLS, so cookies must be `Secure`.
@@ -248,6 +257,13 @@ impl Config {
         let base = self.public_url.as_str().trim_end_matches('/');
         format!("{base}{path}")
     }
+}
+
+fn url_for_bind(bind: SocketAddr) -> Result<Url, ConfigError> {
+    let host = if bind.ip().is_unspecified() { "127.0.0.1".to_owned() } else { bind.ip().to_string() };
+    let host = if bind.is_ipv6() { format!("[{host}]") } else { host };
+    Url::parse(&format!("http://{host}:{}", bind.port()))
+        .map_err(|e| ConfigError(format!("public_url: cannot derive one from bind: {e}")))
 }
 
 fn describe_figment_error(error: figment::Error) -> String {

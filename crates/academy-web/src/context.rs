@@ -4,7 +4,7 @@
 use crate::error::AppError;
 use crate::routes::Target;
 use crate::state::AppState;
-use academy_core::access::{Decision, Principal};
+use academy_core::access::{Access, Decision, Principal};
 use academy_core::token::{SecretToken, TokenHash, constant_time_eq};
 use academy_core::{OrgPath, time};
 use academy_store::users::GrantRow;
@@ -212,7 +212,7 @@ fn is_cookie(value: &HeaderValue, name: &str) -> bool {
 }
 
 /// Largest form body the CSRF check will read.
-const FORM_LIMIT: usize = 64 * 1024;
+const FORM_LIMIT: usize = crate::BODY_LIMIT;
 
 /// Applies the matched route's access rule (at its target node when it has one) and, for
 /// every unsafe method, the CSRF check. Runs after routing, so it knows the route.
@@ -224,12 +224,21 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
 }
 
 async fn check(state: &AppState, mut request: Request) -> Result<Request, Response> {
-    let matched = request.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned());
-    let Some(spec) = matched.as_deref().and_then(|path| state.routes.find(request.method(), path)) else {
-        return Err(AppError::Internal(anyhow::anyhow!("route {:?} has no access rule", matched)).into_response());
+    let Some(matched) = request.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned()) else {
+        return Err(AppError::Internal(anyhow::anyhow!("the guard ran outside a matched route")).into_response());
+    };
+    let Some(spec) = state.routes.find(request.method(), &matched) else {
+        // The path exists but not for this method: no handler will run, and the router
+        // answers 405 with the methods it does accept.
+        return Ok(request);
     };
     let context = request.extensions().get::<RequestContext>().cloned();
     let principal = context.as_ref().and_then(|c| c.session.as_ref()).map(|s| &s.principal);
+    if principal.is_none() && spec.access != Access::Public {
+        // Ask a visitor to sign in before looking anything up, so that signed-out visitors
+        // learn nothing about which ids exist.
+        return Err(sign_in_required(&request));
+    }
     let targets = match spec.target {
         Target::None => None,
         target => {
@@ -319,9 +328,7 @@ async fn verify_csrf(request: Request, expected: &str) -> Result<Request, AppErr
         return Err(AppError::CsrfFailed);
     }
     let (parts, body) = request.into_parts();
-    let bytes = axum::body::to_bytes(body, FORM_LIMIT)
-        .await
-        .map_err(|_| AppError::BadRequest(format!("The form is larger than {} KiB.", FORM_LIMIT / 1024)))?;
+    let bytes = axum::body::to_bytes(body, FORM_LIMIT).await.map_err(|_| AppError::PayloadTooLarge)?;
     let given = url::form_urlencoded::parse(&bytes).find(|(k, _)| k == "csrf_token").map(|(_, v)| v.into_owned());
     match given {
         Some(given) if !expected.is_empty() && constant_time_eq(&given, expected) => {

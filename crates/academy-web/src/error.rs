@@ -44,6 +44,9 @@ pub enum AppError {
     /// The request itself was malformed.
     #[error("{0}")]
     BadRequest(String),
+    /// The body is larger than the route accepts.
+    #[error("payload too large")]
+    PayloadTooLarge,
     /// Too many attempts; try again later.
     #[error("too many requests")]
     RateLimited {
@@ -124,6 +127,9 @@ impl AppError {
                 },
             ),
             Self::BadRequest(message) => (StatusCode::BAD_REQUEST, body("bad_request", message)),
+            Self::PayloadTooLarge => {
+                (StatusCode::PAYLOAD_TOO_LARGE, body("payload_too_large", "What you sent is too large."))
+            }
             Self::RateLimited { retry_after } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 body(

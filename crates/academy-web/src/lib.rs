@@ -128,11 +128,12 @@ impl Server {
     }
 
     /// Starts serving with an already open, migrated store.
-    pub async fn start_with_store(config: Config, store: Store) -> anyhow::Result<Self> {
+    pub async fn start_with_store(mut config: Config, store: Store) -> anyhow::Result<Self> {
         let listener = tokio::net::TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("listening on {} (is another server using it?)", config.bind))?;
         let addr = listener.local_addr()?;
+        config.bound_to(addr)?;
         let workers = config.workers;
         let state = AppState::new(store.clone(), config, RouteTable::new(routes().into_iter().map(|(s, _)| s)))?;
         let (shutdown, _) = watch::channel(false);

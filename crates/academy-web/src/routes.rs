@@ -145,3 +145,130 @@ impl RouteTable {
         self.by_path.values().flatten()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use academy_core::access::{Grant, Role};
+    use std::collections::BTreeMap;
+
+    /// The people the table is written for, each with one role at one node:
+    /// national `/1/`, Texas `/1/2/`, a Texas district `/1/2/3/`, a school there `/1/2/3/4/`.
+    fn personas() -> Vec<(&'static str, Option<Principal>)> {
+        let at = |role: Role, path: &str| {
+            let org_path = OrgPath::try_from(path.to_owned()).expect("path");
+            Some(Principal { user_id: 1, grants: vec![Grant { role, org_id: org_path.id().unwrap_or(0), org_path }] })
+        };
+        vec![
+            ("anonymous", None),
+            ("teacher", at(Role::Teacher, "/1/2/3/4/")),
+            ("facilitator", at(Role::Facilitator, "/1/2/3/")),
+            ("org-admin", at(Role::OrgAdmin, "/1/2/")),
+            ("program-admin", at(Role::ProgramAdmin, "/1/")),
+            ("researcher", at(Role::Researcher, "/1/")),
+        ]
+    }
+
+    fn letter(decision: Decision) -> char {
+        match decision {
+            Decision::Allow => 'A',
+            Decision::Forbidden => 'F',
+            Decision::SignInRequired => 'S',
+        }
+    }
+
+    /// Every route, every role: the decision for a target inside every persona's reach (the
+    /// school) and for one outside all but the national roles (Ohio, `/1/9/`), written
+    /// `inside/outside` per persona in the order anonymous, teacher, facilitator, org admin,
+    /// program admin, researcher. A route without a target has one letter per persona.
+    /// A route added without a line here fails the test.
+    #[test]
+    fn every_route_for_every_role() {
+        let expected: BTreeMap<&str, &str> = [
+            ("GET /healthz", "A A A A A A"),
+            ("GET /readyz", "A A A A A A"),
+            ("GET /metrics", "A A A A A A"),
+            ("GET /static/academy.css", "A A A A A A"),
+            ("GET /sign-in", "A A A A A A"),
+            ("POST /sign-in", "A A A A A A"),
+            ("POST /sign-out", "A A A A A A"),
+            ("GET /password/forgot", "A A A A A A"),
+            ("POST /password/forgot", "A A A A A A"),
+            ("GET /password/reset/{token}", "A A A A A A"),
+            ("POST /password/reset/{token}", "A A A A A A"),
+            ("GET /invitations/{token}", "A A A A A A"),
+            ("POST /invitations/{token}", "A A A A A A"),
+            ("GET /", "S A A A A A"),
+            ("GET /account", "S A A A A A"),
+            ("POST /account/password", "S A A A A A"),
+            ("GET /admin/orgs", "S F F A A F"),
+            ("GET /admin/orgs/{id}", "S/S F/F F/F A/F A/A F/F"),
+            ("GET /admin/orgs/{id}/edit", "S/S F/F F/F A/F A/A F/F"),
+            ("POST /admin/orgs/{id}/edit", "S/S F/F F/F A/F A/A F/F"),
+            ("GET /admin/orgs/{id}/children/new", "S/S F/F F/F A/F A/A F/F"),
+            ("POST /admin/orgs/{id}/children/new", "S/S F/F F/F A/F A/A F/F"),
+            ("GET /admin/orgs/{id}/members", "S/S F/F A/F A/F A/A F/F"),
+            ("GET /admin/orgs/{id}/invite", "S/S F/F F/F A/F A/A F/F"),
+            ("POST /admin/orgs/{id}/invite", "S/S F/F F/F A/F A/A F/F"),
+            ("POST /admin/orgs/{id}/grants", "S/S F/F F/F A/F A/A F/F"),
+            ("GET /admin/people/{id}", "S/S F/F A/F A/F A/A F/F"),
+            ("POST /admin/grants/{id}/revoke", "S/S F/F F/F A/F A/A F/F"),
+            ("GET /admin/outbox", "S F F F A F"),
+            ("GET /admin/outbox/{id}", "S F F F A F"),
+            ("GET /api/v1/openapi.json", "A A A A A A"),
+            ("GET /api/v1/me", "S A A A A A"),
+            ("GET /api/v1/orgs/{id}", "S/S F/F F/F A/F A/A F/F"),
+            ("GET /api/v1/orgs/{id}/children", "S/S F/F F/F A/F A/A F/F"),
+            ("POST /api/v1/orgs/{id}/children", "S/S F/F F/F A/F A/A F/F"),
+            ("GET /api/v1/orgs/{id}/members", "S/S F/F A/F A/F A/A F/F"),
+            ("POST /api/v1/orgs/{id}/invitations", "S/S F/F F/F A/F A/A F/F"),
+        ]
+        .into_iter()
+        .collect();
+        let inside = [OrgPath::try_from("/1/2/3/4/".to_owned()).expect("path")];
+        let outside = [OrgPath::try_from("/1/9/".to_owned()).expect("path")];
+        let mut actual = BTreeMap::new();
+        for (spec, _) in routes() {
+            let cells: Vec<String> = personas()
+                .iter()
+                .map(|(_, principal)| {
+                    let p = principal.as_ref();
+                    match spec.target {
+                        Target::None => letter(spec.decide(p, None)).to_string(),
+                        _ => format!(
+                            "{}/{}",
+                            letter(spec.decide(p, Some(&inside))),
+                            letter(spec.decide(p, Some(&outside)))
+                        ),
+                    }
+                })
+                .collect();
+            let key = format!("{} {}", spec.method, spec.path);
+            assert!(actual.insert(key.clone(), cells.join(" ")).is_none(), "{key} is routed twice");
+        }
+        let mut problems = Vec::new();
+        for (route, got) in &actual {
+            match expected.get(route.as_str()) {
+                None => problems.push(format!("{route}: not in the expected table (got {got})")),
+                Some(want) if want != got => problems.push(format!("{route}: expected {want}, got {got}")),
+                Some(_) => {}
+            }
+        }
+        for route in expected.keys() {
+            if !actual.contains_key(*route) {
+                problems.push(format!("{route}: in the table but not routed"));
+            }
+        }
+        assert!(problems.is_empty(), "\n{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn the_table_finds_each_route_and_head_follows_get() {
+        let table = RouteTable::new(routes().into_iter().map(|(s, _)| s));
+        assert_eq!(table.all().count(), routes().len());
+        assert!(table.find(&Method::GET, "/admin/orgs/{id}").is_some());
+        assert!(table.find(&Method::HEAD, "/admin/orgs/{id}").is_some());
+        assert!(table.find(&Method::DELETE, "/admin/orgs/{id}").is_none());
+        assert!(table.find(&Method::GET, "/admin/orgs/7").is_none(), "patterns, not paths");
+    }
+}

@@ -31,6 +31,7 @@ impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<
             Err(JsonRejection::MissingJsonContentType(_)) => {
                 Err(AppError::BadRequest("Send the body as JSON with Content-Type: application/json.".into()))
             }
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(AppError::PayloadTooLarge),
             Err(rejection) => Err(AppError::BadRequest(rejection.body_text())),
         }
     }

@@ -1,0 +1,219 @@
+//! Administering the tree and its people through the pages, and what each home page shows.
+
+use crate::support::{TestApp, location, on_both, texts};
+use academy_core::OrgKind;
+use academy_store::{Backend, orgs, users};
+use reqwest::StatusCode;
+use scraper::Html;
+
+on_both!(
+    admins_build_the_tree_with_checked_attributes,
+    roles_are_granted_and_revoked_within_limits,
+    members_are_found_by_name_or_email,
+    each_home_page_fits_the_role,
+);
+
+async fn admins_build_the_tree_with_checked_attributes(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let admin = app.signed_in("admin@academy.test").await;
+    let store = &app.server().store;
+    let district = orgs::by_nces_id(store, "4899901").await.expect("q").expect("district");
+    let new_path = format!("/admin/orgs/{}/children/new", district.id);
+    let form = app.get_html(&admin, &new_path).await;
+    assert_eq!(crate::support::input_value(&form, "kind").as_deref(), Some("school"), "a district holds only schools");
+    assert_eq!(texts(&form, "legend"), ["Locale (schools)", "Title I school"]);
+
+    let empty =
+        app.post_form(&admin, &new_path, &new_path, &[("kind", "school"), ("name", " "), ("state", "TX")]).await;
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = Html::parse_document(&empty.text().await.expect("body"));
+    assert_eq!(texts(&page, ".error-summary li"), ["Name is required."]);
+    assert_eq!(texts(&page, "#name-error"), ["Error: Name is required."]);
+
+    let bad = app
+        .post_form(
+            &admin,
+            &new_path,
+            &new_path,
+            &[("kind", "state_federation"), ("name", "X"), ("state", "Texas"), ("nces_id", "12")],
+        )
+        .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = Html::parse_document(&bad.text().await.expect("body"));
+    let errors = texts(&page, ".error-summary li");
+    assert!(errors.contains(&"Choose what kind of organization this is.".to_owned()), "{errors:?}");
+    assert!(errors.iter().any(|e| e.contains("'Texas' is not a US state code")), "{errors:?}");
+
+    let fields = [
+        ("kind", "school"),
+        ("name", "Bluebonnet STEM Academy"),
+        ("state", "TX"),
+        ("nces_id", "489990100009"),
+        ("locale", "town"),
+        ("title_i", "yes"),
+    ];
+    let created = app.post_form(&admin, &new_path, &new_path, &fields).await;
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    let school_page = location(created.headers());
+    assert!(school_page.ends_with("?notice=org-created"), "{school_page}");
+    let school = orgs::by_nces_id(store, "489990100009").await.expect("q").expect("created");
+    assert_eq!((school.kind, school.parent_id, school.title_i), (OrgKind::School, Some(district.id), Some(true)));
+    assert_eq!(school.path, district.path.child(school.id));
+    let page = app.get_html(&admin, &school_page).await;
+    assert_eq!(texts(&page, ".notice"), ["The organization was created."]);
+    assert_eq!(texts(&page, ".breadcrumb li").len(), 3, "national › Texas › district");
+
+    let twin = [("kind", "school"), ("name", "Twin"), ("state", "TX"), ("nces_id", "489990100009")];
+    let duplicate = app.post_form(&admin, &new_path, &new_path, &twin).await;
+    assert_eq!(duplicate.status(), StatusCode::CONFLICT);
+    let page = Html::parse_document(&duplicate.text().await.expect("body"));
+    assert_eq!(texts(&page, "#nces_id-error"), ["Error: Another organization already has this NCES id."]);
+
+    let edit_path = format!("/admin/orgs/{}/edit", school.id);
+    let edited = app
+        .post_form(
+            &admin,
+            &edit_path,
+            &edit_path,
+            &[
+                ("name", "Bluebonnet STEM Academy (K-8)"),
+                ("state", "TX"),
+                ("nces_id", "489990100009"),
+                ("locale", "rural"),
+                ("title_i", "no"),
+            ],
+        )
+        .await;
+    assert_eq!(edited.status(), StatusCode::SEE_OTHER);
+    let school = orgs::get(store, school.id).await.expect("q").expect("school");
+    assert_eq!(
+        (school.name.as_str(), school.locale.as_deref(), school.title_i),
+        ("Bluebonnet STEM Academy (K-8)", Some("rural"), Some(false))
+    );
+
+    let below_school = format!("/admin/orgs/{}/children/new", school.id);
+    let refused = admin.get(app.url(&below_school)).send().await.expect("get");
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "nothing hangs below a school");
+    app.stop().await;
+}
+
+async fn roles_are_granted_and_revoked_within_limits(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let store = &app.server().store;
+    let texas_admin = app.signed_in("texas.admin@academy.test").await;
+    let district = orgs::by_nces_id(store, "4899901").await.expect("q").expect("district");
+    let org_page = format!("/admin/orgs/{}", district.id);
+    let grants = format!("/admin/orgs/{}/grants", district.id);
+
+    let page = app.get_html(&texas_admin, &org_page).await;
+    let offered = texts(&page, "#role option");
+    assert_eq!(offered, ["Teacher", "Facilitator", "Organization admin"], "no program admin or researcher on offer");
+    let escalate = app
+        .post_form(&texas_admin, &org_page, &grants, &[("email", "teacher@academy.test"), ("role", "program-admin")])
+        .await;
+    assert_eq!(escalate.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let nobody =
+        app.post_form(&texas_admin, &org_page, &grants, &[("email", "ghost@academy.test"), ("role", "teacher")]).await;
+    assert_eq!(nobody.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(nobody.text().await.expect("body").contains("Invite them instead"));
+
+    let granted = app
+        .post_form(&texas_admin, &org_page, &grants, &[("email", "teacher@academy.test"), ("role", "facilitator")])
+        .await;
+    assert_eq!(granted.status(), StatusCode::SEE_OTHER);
+    assert!(location(granted.headers()).ends_with("notice=granted"));
+    let again = app
+        .post_form(&texas_admin, &org_page, &grants, &[("email", "teacher@academy.test"), ("role", "facilitator")])
+        .await;
+    assert!(location(again.headers()).ends_with("notice=already-granted"));
+    let teacher = users::by_email(store, &academy_core::Email::parse("teacher@academy.test").expect("e"))
+        .await
+        .expect("q")
+        .expect("t");
+    let held = users::grants(store, teacher.id).await.expect("grants");
+    let facilitator = held.iter().find(|g| g.role == academy_core::Role::Facilitator).expect("granted");
+
+    // The teacher can now see the district's people.
+    let teacher_client = app.signed_in("teacher@academy.test").await;
+    let members =
+        teacher_client.get(app.url(&format!("/admin/orgs/{}/members", district.id))).send().await.expect("get");
+    assert_eq!(members.status(), StatusCode::OK);
+
+    let person = format!("/admin/people/{}", teacher.id);
+    let revoke = format!("/admin/grants/{}/revoke", facilitator.id);
+    let revoked = app.post_form(&texas_admin, &person, &revoke, &[]).await;
+    assert_eq!(revoked.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(revoked.headers()), format!("/admin/people/{}?notice=revoked", teacher.id));
+    let page = app.get_html(&texas_admin, &location(revoked.headers())).await;
+    let history = texts(&page, "main ul li");
+    assert!(
+        history.iter().any(|h| h.contains("grant.revoke")) && history.iter().any(|h| h.contains("grant.add")),
+        "{history:?}"
+    );
+    let members =
+        teacher_client.get(app.url(&format!("/admin/orgs/{}/members", district.id))).send().await.expect("get");
+    assert_eq!(members.status(), StatusCode::FORBIDDEN, "the role is gone at once");
+
+    // A program admin cannot remove their own program-admin role.
+    let admin = app.signed_in("admin@academy.test").await;
+    let me = users::by_email(store, &academy_core::Email::parse("admin@academy.test").expect("e"))
+        .await
+        .expect("q")
+        .expect("me");
+    let own = users::grants(store, me.id).await.expect("grants").remove(0);
+    let page = app.get_html(&admin, &format!("/admin/people/{}", me.id)).await;
+    assert!(texts(&page, "form[action$=\"/revoke\"]").is_empty(), "no remove button on one's own program-admin role");
+    let response = app.post_form(&admin, "/account", &format!("/admin/grants/{}/revoke", own.id), &[]).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    app.stop().await;
+}
+
+async fn members_are_found_by_name_or_email(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let admin = app.signed_in("admin@academy.test").await;
+    let root = orgs::root(&app.server().store).await.expect("q").expect("root");
+    let page = app.get_html(&admin, &format!("/admin/orgs/{}/members?q=natarajan", root.id)).await;
+    assert_eq!(texts(&page, "tbody tr td:first-child"), ["Priya Natarajan"]);
+    for hostile in ["%", "_", "' OR '1'='1", "\\"] {
+        let path = format!("/admin/orgs/{}/members?q={}", root.id, urlencode(hostile));
+        let page = app.get_html(&admin, &path).await;
+        assert!(texts(&page, "tbody tr").is_empty(), "{hostile:?} matches nothing literally");
+    }
+    let second = app.get_html(&admin, &format!("/admin/orgs/{}/members?page=2", root.id)).await;
+    assert_eq!(texts(&second, "tbody tr").len(), 19, "69 people, 50 per page");
+    let search = app.get_html(&admin, &format!("/admin/orgs/{}?q=middle", root.id)).await;
+    assert_eq!(texts(&search, "main h3 + ul li").len(), 3);
+    app.stop().await;
+}
+
+async fn each_home_page_fits_the_role(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let program = app.get_html(&app.signed_in("admin@academy.test").await, "/").await;
+    let text = texts(&program, "#program-heading + p").join(" ");
+    assert_eq!(text, "65 teachers enrolled of the goal of 400000 (0.0%).");
+    assert_eq!(texts(&program, "nav[aria-label=Main] a"), ["Home", "Organizations", "Outbox", "Account"]);
+
+    let texas = app.get_html(&app.signed_in("texas.admin@academy.test").await, "/").await;
+    assert!(texts(&texas, "#program-heading").is_empty());
+    assert_eq!(texts(&texas, "dl.figures dt"), ["Teachers", "Districts", "Local unions", "Schools"]);
+    assert_eq!(texts(&texas, "dl.figures dd"), ["25", "1", "1", "3"]);
+    assert_eq!(texts(&texas, "nav[aria-label=Main] a"), ["Home", "Organizations", "Account"]);
+
+    let facilitator = app.get_html(&app.signed_in("facilitator@academy.test").await, "/").await;
+    assert_eq!(
+        texts(&facilitator, "#groups-heading + ul li"),
+        ["Riverbend Independent School District : 25 teacher(s)"]
+    );
+
+    let researcher = app.get_html(&app.signed_in("researcher@academy.test").await, "/").await;
+    let rows = texts(&researcher, "#research-heading ~ table tbody tr");
+    assert!(rows.contains(&"City Title I 17".to_owned()), "{rows:?}");
+    assert!(rows.contains(&"City Not Title I fewer than 10".to_owned()), "small cells are withheld: {rows:?}");
+    assert!(rows.contains(&"Town Title I fewer than 10".to_owned()), "{rows:?}");
+    assert_eq!(texts(&researcher, "nav[aria-label=Main] a"), ["Home", "Account"]);
+    app.stop().await;
+}
+
+fn urlencode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}

@@ -1,0 +1,12 @@
+//! Integration tests: the real server on port 0 with a fresh database, driven over HTTP like a
+//! browser or an API client. Every test runs on SQLite, and on PostgreSQL when
+//! `TEST_DATABASE_URL` is set.
+
+mod access;
+mod admin;
+mod api;
+mod auth;
+mod bad_input;
+mod mail;
+mod ops;
+mod support;

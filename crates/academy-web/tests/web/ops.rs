@@ -1,0 +1,90 @@
+//! What operators rely on: health, readiness, metrics, headers, request ids, TLS settings,
+//! graceful shutdown and a harmless demo reload.
+
+use crate::support::{TestApp, on_both};
+use academy_store::Backend;
+use reqwest::StatusCode;
+
+on_both!(
+    health_readiness_and_metrics,
+    every_response_carries_the_security_headers,
+    behind_tls_cookies_are_secure_and_host_bound,
+    shutdown_is_graceful_and_the_demo_loads_once,
+);
+
+async fn health_readiness_and_metrics(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let client = app.client();
+    assert_eq!(client.get(app.url("/healthz")).send().await.expect("get").text().await.expect("body"), "ok");
+    let ready = client.get(app.url("/readyz")).send().await.expect("get");
+    assert_eq!(ready.status(), StatusCode::OK);
+    client.get(app.url("/sign-in")).send().await.expect("get");
+    let metrics = client.get(app.url("/metrics")).send().await.expect("get").text().await.expect("body");
+    assert!(metrics.contains("http_requests_total{method=\"GET\",route=\"/sign-in\",status=\"200\"}"), "{metrics}");
+    assert!(metrics.contains("http_request_duration_seconds_bucket"), "latency histogram present");
+    assert!(metrics.contains("db_pool_connections"));
+    app.server().store.close().await;
+    let down = client.get(app.url("/readyz")).send().await.expect("get");
+    assert_eq!(down.status(), StatusCode::SERVICE_UNAVAILABLE, "readiness follows the database");
+    app.stop().await;
+}
+
+async fn every_response_carries_the_security_headers(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let client = app.client();
+    for path in ["/sign-in", "/no/such/page", "/api/v1/me", "/static/academy.css"] {
+        let response = client.get(app.url(path)).header("x-request-id", "req-abc-123").send().await.expect("get");
+        let h = response.headers();
+        let csp = h.get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'self'"), "{path}: {csp}");
+        assert_eq!(h.get("x-content-type-options").and_then(|v| v.to_str().ok()), Some("nosniff"), "{path}");
+        assert_eq!(h.get("x-frame-options").and_then(|v| v.to_str().ok()), Some("DENY"), "{path}");
+        assert_eq!(h.get("x-request-id").and_then(|v| v.to_str().ok()), Some("req-abc-123"), "{path}: id propagated");
+        assert!(h.get("strict-transport-security").is_none(), "no HSTS over plain HTTP");
+    }
+    let generated = client.get(app.url("/healthz")).send().await.expect("get");
+    let id = generated.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    assert_eq!(id.len(), 36, "a UUID request id is assigned: {id}");
+    let css = client.get(app.url("/static/academy.css")).send().await.expect("get");
+    assert!(css.headers()["cache-control"].to_str().expect("cc").contains("immutable"));
+    app.stop().await;
+}
+
+async fn behind_tls_cookies_are_secure_and_host_bound(backend: Backend) {
+    let app = TestApp::start_with(backend, |c| {
+        c.public_url = url::Url::parse("https://academy.example.org").expect("url");
+        c.public_url_from_bind = false;
+    })
+    .await;
+    let response = app.client().get(app.url("/sign-in")).send().await.expect("get");
+    assert_eq!(
+        response.headers().get("strict-transport-security").and_then(|v| v.to_str().ok()),
+        Some("max-age=31536000; includeSubDomains")
+    );
+    let cookie = response.headers()["set-cookie"].to_str().expect("cookie").to_owned();
+    assert!(
+        cookie.starts_with("__Host-academy_csrf=") && cookie.contains("Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+    app.stop().await;
+}
+
+async fn shutdown_is_graceful_and_the_demo_loads_once(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let store = app.server().store.clone();
+    let again = academy_web::demo::load(&store).await.expect("load again");
+    assert_eq!(again, academy_web::demo::DemoOutcome::AlreadyPresent);
+    let (people,): (i64,) = academy_store::query("SELECT COUNT(*) FROM users").fetch_one(&store).await.expect("count");
+    assert_eq!(people, 69, "five named accounts and 64 generated teachers, once");
+    let url = app.url("/healthz");
+    let slow = {
+        let client = app.client();
+        let url = app.url("/sign-in");
+        tokio::spawn(async move { client.get(url).send().await.map(|r| r.status()) })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    app.stop().await;
+    assert_eq!(slow.await.expect("join").expect("in-flight request finished"), StatusCode::OK);
+    let after = reqwest::Client::new().get(url).timeout(std::time::Duration::from_secs(2)).send().await;
+    assert!(after.is_err(), "nothing listens after shutdown");
+}
