@@ -29,6 +29,12 @@ pub fn postgres_url() -> Option<String> {
 impl TestDatabase {
     /// Creates an empty database on `backend`. PostgreSQL needs `TEST_DATABASE_URL`.
     pub async fn create(backend: Backend) -> Result<Self, StoreError> {
+        Self::create_on(backend, postgres_url().as_deref()).await
+    }
+
+    /// Creates an empty database on `backend`; PostgreSQL databases are created on the server
+    /// at `postgres_server` (any database URL on it).
+    pub async fn create_on(backend: Backend, postgres_server: Option<&str>) -> Result<Self, StoreError> {
         match backend {
             Backend::Sqlite => {
                 let dir = TempDir::new()?;
@@ -36,8 +42,9 @@ impl TestDatabase {
                 Ok(Self { url, backend, pg_admin_url: None, pg_name: None, _dir: Some(dir) })
             }
             Backend::Postgres => {
-                let admin =
-                    postgres_url().ok_or_else(|| StoreError::Config(format!("{TEST_DATABASE_URL} is not set")))?;
+                let admin = postgres_server.map(str::to_owned).ok_or_else(|| {
+                    StoreError::Config(format!("no PostgreSQL server given ({TEST_DATABASE_URL} is not set)"))
+                })?;
                 let name = format!("academy_t_{}", uuid::Uuid::new_v4().simple());
                 let mut conn = sqlx::PgConnection::connect(&admin).await?;
                 // A database name cannot be a bound parameter; this one is generated above
