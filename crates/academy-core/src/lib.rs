@@ -7,12 +7,14 @@
 //! - [`access`]: roles granted on a node, the permissions they carry, and the one function that
 //!   decides whether a person may do something at a node.
 //! - [`user`]: people and their account status.
+//! - [`learning`]: the catalog vocabulary, quiz grading and lab completion rules.
 //! - [`validation`]: field errors shared by every form and API body.
 //! - [`aggregate`]: small-cell suppression for every count shown to non-individual viewers.
 
 pub mod access;
 pub mod aggregate;
 pub mod email;
+pub mod learning;
 pub mod org;
 pub mod password;
 pub mod time;
