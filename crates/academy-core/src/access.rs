@@ -47,10 +47,19 @@ impl Role {
         use Permission::*;
         match self {
             Self::Teacher => false,
-            Self::Facilitator => matches!(permission, ViewMembers),
-            Self::OrgAdmin => {
-                matches!(permission, ViewOrgTree | ManageOrgs | ViewMembers | InviteUsers | GrantRoles | ViewAggregates)
-            }
+            Self::Facilitator => matches!(permission, ViewMembers | AuthorContent | RunSessions),
+            Self::OrgAdmin => matches!(
+                permission,
+                ViewOrgTree
+                    | ManageOrgs
+                    | ViewMembers
+                    | InviteUsers
+                    | GrantRoles
+                    | ViewAggregates
+                    | AuthorContent
+                    | RunSessions
+                    | ManageCohorts
+            ),
             Self::ProgramAdmin => true,
             Self::Researcher => matches!(permission, ViewAggregates),
         }
@@ -100,6 +109,14 @@ pub enum Permission {
     ReadOutbox,
     /// See aggregate, small-cell-suppressed counts.
     ViewAggregates,
+    /// Create and edit courses, labs, workshops and pathways.
+    AuthorContent,
+    /// Run workshop sessions hosted at a node: rosters, attendance, check-in codes.
+    RunSessions,
+    /// Create cohorts at a node and manage their members.
+    ManageCohorts,
+    /// Revoke credentials and list every credential issued.
+    ManageCredentials,
 }
 
 /// One role on one node.

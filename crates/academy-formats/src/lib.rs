@@ -2,9 +2,18 @@
 //! values (and serializes where the format goes out); none touches the database.
 //!
 //! - [`ccd`]: the NCES Common Core of Data directory files (districts and schools).
+//! - [`course`]: course and lab packages (`course.toml` and the files it names), as a folder,
+//!   a map of files or a zip, read with every problem located and written back.
+//! - [`markdown`]: authors' Markdown rendered to sanitized HTML.
+//! - [`ical`]: iCalendar feeds of workshop sessions.
+//! - [`pdf`]: printable transcripts and certificates.
 //! - [`error`]: problems located by file, line and field.
 
 pub mod ccd;
+pub mod course;
 pub mod error;
+pub mod ical;
+pub mod markdown;
+pub mod pdf;
 
 pub use error::{FormatError, FormatErrors};

@@ -4,6 +4,9 @@
 //! - [`query`]: the small dialect layer. Every statement is written once in portable SQL with
 //!   `$1` placeholders and run on whichever engine the store holds.
 //! - [`orgs`], [`users`], [`sessions`], [`outbox`], [`audit`]: the tables of the foundation.
+//! - [`catalog`], [`progress`], [`workshops`], [`pathways`], [`credentials`], [`statements`]:
+//!   learning — the catalog and its content, enrollments and progress, live sessions,
+//!   pathways and cohorts, Open Badges credentials, and the xAPI event store.
 //! - [`jobs`]: the durable job queue (transactional enqueue, safe claiming, retry with backoff).
 //! - Migrations live in `migrations/sqlite` and `migrations/postgres`, embedded at build time,
 //!   only ever added to.
@@ -12,14 +15,20 @@
 //! [`Backend`] matches.
 
 pub mod audit;
+pub mod catalog;
+pub mod credentials;
 pub mod error;
 pub mod jobs;
 pub mod orgs;
 pub mod outbox;
+pub mod pathways;
+pub mod progress;
 pub mod query;
 pub mod sessions;
+pub mod statements;
 pub mod testing;
 pub mod users;
+pub mod workshops;
 
 pub use error::StoreError;
 pub use query::{Exec, Query, Record, query};

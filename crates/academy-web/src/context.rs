@@ -291,6 +291,21 @@ async fn resolve_target(state: &AppState, target: Target, params: &RawPathParams
             let grant = users::grant(&state.store, param(name)?).await?.ok_or(AppError::NotFound)?;
             Ok(vec![grant.org_path])
         }
+        Target::Session(name) => {
+            let session =
+                academy_store::workshops::session(&state.store, param(name)?).await?.ok_or(AppError::NotFound)?;
+            let host = match session.host_org_id {
+                Some(id) => orgs::get(&state.store, id).await?,
+                None => orgs::root(&state.store).await?,
+            };
+            Ok(host.map(|o| o.path).into_iter().collect())
+        }
+        Target::Cohort(name) => {
+            let cohort =
+                academy_store::pathways::cohort(&state.store, param(name)?).await?.ok_or(AppError::NotFound)?;
+            let org = orgs::get(&state.store, cohort.org_id).await?.ok_or(AppError::NotFound)?;
+            Ok(vec![org.path])
+        }
     }
 }
 
@@ -319,12 +334,19 @@ async fn verify_csrf(request: Request, expected: &str) -> Result<Request, AppErr
             Err(AppError::CsrfFailed)
         };
     }
-    let is_form = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+    let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if content_type.starts_with("multipart/form-data") {
+        // A file upload from a plain form cannot set a header, and its body is too large to
+        // read twice: the form carries the token in its action's query string instead.
+        let given = request.uri().query().and_then(|q| {
+            url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "csrf_token").map(|(_, v)| v.into_owned())
+        });
+        return match given {
+            Some(given) if !expected.is_empty() && constant_time_eq(&given, expected) => Ok(request),
+            _ => Err(AppError::CsrfFailed),
+        };
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Err(AppError::CsrfFailed);
     }
     let (parts, body) = request.into_parts();

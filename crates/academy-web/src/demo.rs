@@ -12,6 +12,7 @@ use academy_core::{Email, Locale, NcesId, OrgKind, UsState, time};
 use academy_store::orgs::{self, Org};
 use academy_store::{Store, Tx, users};
 use anyhow::Context;
+use chrono::TimeZone;
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "learn-together-2026";
@@ -114,8 +115,9 @@ const LAST: &[&str] = &[
 /// Teachers generated per school, besides the named accounts.
 const TEACHERS_PER_SCHOOL: usize = 8;
 
-/// Loads the demo program if the database has no program yet.
-pub async fn load(store: &Store) -> anyhow::Result<DemoOutcome> {
+/// Loads the demo program if the database has no program yet. `home_page` is the server's
+/// public URL (the demo's learning records point there).
+pub async fn load(store: &Store, home_page: &str) -> anyhow::Result<DemoOutcome> {
     if let Some(root) = orgs::root(store).await? {
         return Ok(if root.name == DEMO_ROOT { DemoOutcome::AlreadyPresent } else { DemoOutcome::OtherProgramPresent });
     }
@@ -165,6 +167,7 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoOutcome> {
         users::add_grant(&mut tx, id, at, role, None, now).await?;
     }
     let mut n = 0;
+    let mut teachers = Vec::new();
     for (school_id, local_id) in &school_ids {
         for _ in 0..TEACHERS_PER_SCHOOL {
             let first = FIRST[n % FIRST.len()];
@@ -173,10 +176,15 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoOutcome> {
             let id =
                 person(&mut tx, &email, &format!("{first} {last}"), &hash, Some(*school_id), Some(*local_id)).await?;
             users::add_grant(&mut tx, id, *school_id, Role::Teacher, None, now).await?;
+            teachers.push(id);
             n += 1;
         }
     }
+    let facilitator = users::by_email(&mut tx, &Email::parse("facilitator@academy.test").map_err(anyhow::Error::msg)?)
+        .await?
+        .context("the demo facilitator")?;
     tx.commit().await?;
+    load_learning(store, home_page.trim_end_matches('/'), facilitator.id, district.id, &teachers).await?;
     Ok(DemoOutcome::Loaded)
 }
 
@@ -218,4 +226,211 @@ async fn person(
         local_id: local,
     };
     Ok(users::create(tx, &new, time::now()).await?)
+}
+
+/// The starter curriculum, compiled in: course and lab packages, and `program.toml` with the
+/// workshops and pathways.
+static CURRICULUM: include_dir::Dir<'_> = include_dir::include_dir!("$CARGO_MANIFEST_DIR/../../curriculum");
+
+/// A workshop described in `program.toml`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProgramWorkshop {
+    slug: String,
+    title: String,
+    strand: String,
+    delivery: String,
+    summary: String,
+    description: String,
+    grade_bands: Vec<String>,
+    subjects: Vec<String>,
+    minutes: i64,
+    pd_hours: f64,
+    credential: bool,
+}
+
+/// A pathway described in `program.toml`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProgramPathway {
+    slug: String,
+    title: String,
+    summary: String,
+    description: String,
+    criteria: String,
+    #[serde(rename = "pd_hours")]
+    _pd_hours: f64,
+    items: Vec<String>,
+    optional_items: Vec<String>,
+    optional_required: i64,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Program {
+    workshops: Vec<ProgramWorkshop>,
+    pathways: Vec<ProgramPathway>,
+}
+
+fn checked<T>(slug: &str, what: &str, value: Result<T, String>) -> anyhow::Result<T> {
+    value.map_err(|e| anyhow::anyhow!("curriculum/program.toml, workshop {slug}: {what}: {e}"))
+}
+
+fn curriculum_text(path: &str) -> anyhow::Result<&'static str> {
+    CURRICULUM
+        .get_file(path)
+        .and_then(|f| f.contents_utf8())
+        .with_context(|| format!("the compiled-in curriculum has no file {path}"))
+}
+
+/// Every course and lab package of the starter curriculum, checked like any import.
+pub fn curriculum_packages() -> anyhow::Result<Vec<academy_formats::course::CoursePackage>> {
+    let mut packages = Vec::new();
+    for dir in CURRICULUM.dirs() {
+        if dir.get_file(dir.path().join("course.toml")).is_none() {
+            continue;
+        }
+        let mut files = std::collections::BTreeMap::new();
+        collect(dir, dir.path(), &mut files);
+        let package = academy_formats::course::read_files(&files)
+            .map_err(|e| anyhow::anyhow!("curriculum/{}: {e}", dir.path().display()))?;
+        packages.push(package);
+    }
+    packages.sort_by(|a, b| a.slug.cmp(&b.slug));
+    Ok(packages)
+}
+
+fn collect(
+    dir: &include_dir::Dir<'_>,
+    root: &std::path::Path,
+    files: &mut std::collections::BTreeMap<String, Vec<u8>>,
+) {
+    for file in dir.files() {
+        if let Ok(relative) = file.path().strip_prefix(root) {
+            files.insert(relative.to_string_lossy().replace('\\', "/"), file.contents().to_vec());
+        }
+    }
+    for sub in dir.dirs() {
+        collect(sub, root, files);
+    }
+}
+
+/// Loads the starter curriculum (published), the demo workshops with upcoming sessions, the
+/// pathways, and some history: teachers part-way through, and a few who completed the main
+/// pathway (their credentials are issued by the job worker as the server starts).
+async fn load_learning(
+    store: &Store,
+    home_page: &str,
+    facilitator: i64,
+    district: i64,
+    teachers: &[i64],
+) -> anyhow::Result<()> {
+    use academy_core::learning::{Delivery, GradeBand, ItemKind, PdHours, Strand, Subject};
+    use academy_store::catalog::{self, ItemStatus, NewItem};
+    use academy_store::{pathways, workshops};
+    let now = time::now();
+    let mut tx = store.begin().await?;
+    for package in curriculum_packages()? {
+        crate::learn::packages::import(&mut tx, &package, ItemStatus::Published, None, now).await?;
+    }
+    let program: Program = toml::from_str(curriculum_text("program.toml")?).context("curriculum/program.toml")?;
+    for (n, w) in program.workshops.iter().enumerate() {
+        let slug = w.slug.as_str();
+        let new = NewItem {
+            slug: w.slug.clone(),
+            kind: ItemKind::Workshop,
+            strand: checked(slug, "strand", w.strand.parse::<Strand>())?,
+            delivery: checked(slug, "delivery", w.delivery.parse::<Delivery>())?,
+            title: w.title.clone(),
+            summary: w.summary.clone(),
+            description_md: curriculum_text(&w.description)?.to_owned(),
+            minutes: w.minutes,
+            pd_hours: checked(slug, "pd_hours", PdHours::from_f64(w.pd_hours))?,
+            credential_bearing: w.credential,
+            status: ItemStatus::Published,
+            version: None,
+            authors: vec!["Academy curriculum team".into()],
+            license: Some("CC-BY-4.0".into()),
+            grade_bands: w
+                .grade_bands
+                .iter()
+                .map(|b| checked(slug, "grade_bands", b.parse::<GradeBand>()))
+                .collect::<Result<_, _>>()?,
+            subjects: w
+                .subjects
+                .iter()
+                .map(|s| checked(slug, "subjects", s.parse::<Subject>()))
+                .collect::<Result<_, _>>()?,
+        };
+        let item_id = catalog::create_item(&mut tx, &new, None, now).await?;
+        // Two upcoming sessions a week apart, the first one small enough to show a waitlist.
+        for week in 0..2_i64 {
+            let day = (now + chrono::Duration::days(7 * (week + 1) + n as i64)).date_naive();
+            let starts = chrono_tz::America::Chicago
+                .from_local_datetime(&day.and_hms_opt(16, 0, 0).context("time")?)
+                .earliest()
+                .context("local time")?
+                .with_timezone(&chrono::Utc);
+            let hub = new.delivery == Delivery::InPerson;
+            let session = workshops::NewSession {
+                item_id,
+                host_org_id: Some(district),
+                starts_at: starts,
+                ends_at: starts + chrono::Duration::minutes(w.minutes),
+                time_zone: "America/Chicago".into(),
+                capacity: if week == 0 { 12 } else { 30 },
+                location_kind: if hub { "hub".into() } else { "virtual".into() },
+                hub_name: hub.then(|| "Riverbend Teaching and Learning Center".into()),
+                hub_address: hub.then(|| "1200 River Road, Riverbend, TX".into()),
+                meeting_url: (!hub).then(|| "https://meet.example.org/academy-demo".into()),
+            };
+            let id = workshops::create_session(&mut tx, &session, None, now).await?;
+            workshops::add_facilitator(&mut tx, id, facilitator).await?;
+        }
+    }
+    for p in &program.pathways {
+        let mut items = Vec::new();
+        for (slugs, required) in [(&p.items, true), (&p.optional_items, false)] {
+            for slug in slugs {
+                let item = catalog::item_by_slug(&mut tx, slug)
+                    .await?
+                    .with_context(|| format!("pathway {}: no item {slug}", p.slug))?;
+                items.push((item.id, required));
+            }
+        }
+        let new = pathways::NewPathway {
+            slug: p.slug.clone(),
+            title: p.title.clone(),
+            summary: p.summary.clone(),
+            description_md: curriculum_text(&p.description)?.to_owned(),
+            criteria_md: p.criteria.clone(),
+            optional_required: p.optional_required,
+            status: ItemStatus::Published,
+            items,
+        };
+        pathways::create(&mut tx, &new, None, now).await?;
+    }
+    tx.commit().await?;
+
+    // History: the first few teachers finished the main pathway weeks ago; others are part-way.
+    let main = pathways::by_slug(store, "ai-ready-educator").await?.context("the demo pathway")?;
+    let main_items = pathways::items(store, main.id).await?;
+    for (i, teacher) in teachers.iter().enumerate() {
+        let learner = crate::learn::progress::Learner { user_id: *teacher, home_page };
+        let take = match i {
+            0..=2 => main_items.len(),
+            3..=9 => 2,
+            _ => 0,
+        };
+        let mut tx = store.begin().await?;
+        for pathway_item in main_items.iter().filter(|p| p.required || take == main_items.len()).take(take) {
+            let item = catalog::item(&mut tx, pathway_item.item_id).await?.context("pathway item")?;
+            let (enrollment, _) = academy_store::progress::enroll(&mut tx, *teacher, item.id, None, now).await?;
+            crate::learn::progress::complete_item(&mut tx, learner, &enrollment, &item, now)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+        tx.commit().await?;
+    }
+    Ok(())
 }

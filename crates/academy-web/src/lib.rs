@@ -17,6 +17,8 @@ pub mod demo;
 pub mod error;
 pub mod handlers;
 pub mod jobs;
+pub mod learn;
+pub mod learn_pages;
 pub mod mail;
 pub mod metrics;
 pub mod pages;

@@ -44,16 +44,27 @@ impl Layout {
         let mut nav = Vec::new();
         if let Some(session) = session {
             let p = &session.principal;
-            let mut add = |href: &'static str, label: &'static str, shown: bool| {
-                if shown {
-                    let current = if href == "/" { path == "/" } else { path.starts_with(href) };
-                    nav.push(NavLink { href, label, current });
-                }
-            };
-            add("/", "Home", true);
-            add("/admin/orgs", "Organizations", p.can_somewhere(Permission::ViewOrgTree));
-            add("/admin/outbox", "Outbox", p.can_somewhere(Permission::ReadOutbox));
-            add("/account", "Account", true);
+            let links: [(&'static str, &'static str, bool); 7] = [
+                ("/", "Home", true),
+                ("/learn", "My learning", true),
+                ("/learn/catalog", "Catalog", true),
+                ("/author", "Authoring", p.can_somewhere(Permission::AuthorContent)),
+                ("/admin/orgs", "Organizations", p.can_somewhere(Permission::ViewOrgTree)),
+                ("/admin/outbox", "Outbox", p.can_somewhere(Permission::ReadOutbox)),
+                ("/account", "Account", true),
+            ];
+            // The current section is the longest link the path lies under.
+            let under = |href: &str| path == href || (href != "/" && path.starts_with(&format!("{href}/")));
+            let current = links
+                .iter()
+                .filter(|(href, _, shown)| *shown && under(href))
+                .map(|(href, _, _)| *href)
+                .max_by_key(|h| h.len());
+            nav = links
+                .iter()
+                .filter(|(_, _, shown)| *shown)
+                .map(|(href, label, _)| NavLink { href, label, current: current == Some(*href) })
+                .collect();
         }
         Self {
             title: title.into(),
@@ -113,6 +124,29 @@ pub fn notice_text(key: Option<&str>) -> Option<String> {
         "granted" => "The role was granted.",
         "already-granted" => "They already held that role there.",
         "revoked" => "The role was removed.",
+        "item-completed" => "Well done: you completed it. Your PD hours are on your transcript.",
+        "quiz-passed" => "You passed the quiz.",
+        "quiz-failed" => "Not yet: review the feedback below and try again.",
+        "withdrawn" => "You have left it. Your progress is kept if you come back.",
+        "registered" => "You are registered. A confirmation is on its way to your email.",
+        "waitlisted" => {
+            "The session is full, so you are on the waitlist. If a seat frees up, it is yours automatically."
+        }
+        "cancelled" => "Your registration is cancelled.",
+        "checked-in" => "You are checked in. Your attendance is recorded.",
+        "attendance-saved" => "Attendance saved.",
+        "feed-reset" => "Your calendar feed has a new address; the old one no longer works.",
+        "joined" => "The pathway is in your learning now.",
+        "member-added" => "They were added to the cohort.",
+        "cohort-created" => "The cohort was created.",
+        "item-created" => "The item was created as you chose. Add its content next.",
+        "item-updated" => "The catalog entry was saved.",
+        "status-changed" => "The status was changed.",
+        "session-created" => "The session was scheduled.",
+        "session-cancelled" => "The session was cancelled; everyone registered is being told by email.",
+        "pathway-saved" => "The pathway was saved.",
+        "content-saved" => "The content was saved.",
+        "imported" => "The course package was imported.",
         _ => return None,
     };
     Some(text.to_owned())

@@ -4,10 +4,14 @@
 //! the same list, so a route cannot exist without an access rule. To add a page: write the
 //! handler under `handlers/`, then add one line here.
 
-use crate::handlers::{account, api, assets, auth, health, home, orgs, outbox, people};
+use crate::handlers::{
+    account, api, assets, auth, author, author_content, catalog, health, home, my_learning, orgs, outbox, pathways,
+    people, player, sessions,
+};
 use crate::state::AppState;
 use academy_core::OrgPath;
 use academy_core::access::{Access, Decision, Permission, Principal, decide};
+use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::routing::{MethodRouter, get, post};
 use std::collections::HashMap;
@@ -23,6 +27,11 @@ pub enum Target {
     Person(&'static str),
     /// The role grant whose id is this path parameter (at its node).
     Grant(&'static str),
+    /// The workshop session whose id is this path parameter (at its host organization, or the
+    /// national root when it has none).
+    Session(&'static str),
+    /// The cohort whose id is this path parameter (at its organization).
+    Cohort(&'static str),
 }
 
 /// One route: method, path pattern and access rule.
@@ -72,6 +81,7 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
     use Permission::*;
     use Target::None as Anywhere;
     let org = Target::Org("id");
+    let session = Target::Session("id");
     vec![
         // Operations
         (spec(M::GET, "/healthz", PUBLIC, Anywhere), get(health::healthz)),
@@ -92,6 +102,105 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec(M::GET, "/", SIGNED_IN, Anywhere), get(home::show_home)),
         (spec(M::GET, "/account", SIGNED_IN, Anywhere), get(account::show_account)),
         (spec(M::POST, "/account/password", SIGNED_IN, Anywhere), post(account::change_password)),
+        // Learning: the catalog, taking courses and labs, workshops, pathways
+        (spec(M::GET, "/learn", SIGNED_IN, Anywhere), get(my_learning::show_my_learning)),
+        (spec(M::GET, "/learn/catalog", SIGNED_IN, Anywhere), get(catalog::list_catalog)),
+        (spec(M::GET, "/learn/items/{slug}", SIGNED_IN, Anywhere), get(catalog::show_item)),
+        (spec(M::POST, "/learn/items/{slug}/enroll", SIGNED_IN, Anywhere), post(catalog::enroll_in_item)),
+        (spec(M::POST, "/learn/items/{slug}/withdraw", SIGNED_IN, Anywhere), post(player::withdraw)),
+        (spec(M::GET, "/learn/items/{slug}/continue", SIGNED_IN, Anywhere), get(player::continue_item)),
+        (spec(M::GET, "/learn/items/{slug}/steps/{position}", SIGNED_IN, Anywhere), get(player::show_step)),
+        (
+            spec(M::POST, "/learn/items/{slug}/steps/{position}/complete", SIGNED_IN, Anywhere),
+            post(player::complete_lesson),
+        ),
+        (
+            spec(M::POST, "/learn/items/{slug}/steps/{position}/reflection", SIGNED_IN, Anywhere),
+            post(player::submit_reflection),
+        ),
+        (spec(M::POST, "/learn/items/{slug}/steps/{position}/task", SIGNED_IN, Anywhere), post(player::submit_task)),
+        (
+            spec(M::POST, "/learn/items/{slug}/steps/{position}/attempts", SIGNED_IN, Anywhere),
+            post(player::start_attempt),
+        ),
+        (
+            spec(M::POST, "/learn/items/{slug}/steps/{position}/attempts/{attempt}", SIGNED_IN, Anywhere),
+            post(player::submit_attempt),
+        ),
+        (spec(M::GET, "/learn/transcript", SIGNED_IN, Anywhere), get(my_learning::show_transcript)),
+        (spec(M::GET, "/learn/transcript.csv", SIGNED_IN, Anywhere), get(my_learning::transcript_csv)),
+        (spec(M::GET, "/learn/transcript.pdf", SIGNED_IN, Anywhere), get(my_learning::transcript_pdf)),
+        (spec(M::GET, "/learn/calendar", SIGNED_IN, Anywhere), get(sessions::show_calendar)),
+        (spec(M::POST, "/learn/calendar/reset", SIGNED_IN, Anywhere), post(sessions::reset_calendar)),
+        (spec(M::GET, "/calendar/{file}", PUBLIC, Anywhere), get(sessions::calendar_feed)),
+        (spec(M::GET, "/learn/pathways", SIGNED_IN, Anywhere), get(pathways::list_pathways)),
+        (spec(M::GET, "/learn/pathways/{slug}", SIGNED_IN, Anywhere), get(pathways::show_pathway)),
+        (spec(M::POST, "/learn/pathways/{slug}/join", SIGNED_IN, Anywhere), post(pathways::join_pathway)),
+        (spec(M::GET, "/workshops/sessions/{id}", SIGNED_IN, Anywhere), get(sessions::show_session)),
+        (spec(M::POST, "/workshops/sessions/{id}/register", SIGNED_IN, Anywhere), post(sessions::register_for_session)),
+        (spec(M::POST, "/workshops/sessions/{id}/cancel", SIGNED_IN, Anywhere), post(sessions::cancel_registration)),
+        (spec(M::POST, "/workshops/sessions/{id}/check-in", SIGNED_IN, Anywhere), post(sessions::check_in)),
+        (spec(M::GET, "/workshops/sessions/{id}/calendar.ics", SIGNED_IN, Anywhere), get(sessions::session_calendar)),
+        (spec(M::GET, "/workshops/sessions/{id}/roster", may(RunSessions), session), get(sessions::show_roster)),
+        (
+            spec(M::POST, "/workshops/sessions/{id}/attendance", may(RunSessions), session),
+            post(sessions::take_attendance),
+        ),
+        (
+            spec(M::POST, "/workshops/sessions/{id}/check-in-code", may(RunSessions), session),
+            post(sessions::open_check_in),
+        ),
+        (spec(M::GET, "/cohorts/{id}", may(ViewMembers), Target::Cohort("id")), get(pathways::show_cohort)),
+        (
+            spec(M::POST, "/cohorts/{id}/members", may(ManageCohorts), Target::Cohort("id")),
+            post(pathways::add_cohort_member),
+        ),
+        (spec(M::GET, "/admin/orgs/{id}/cohorts/new", may(ManageCohorts), org), get(pathways::new_cohort)),
+        (spec(M::POST, "/admin/orgs/{id}/cohorts/new", may(ManageCohorts), org), post(pathways::create_cohort)),
+        // Authoring
+        (spec(M::GET, "/author", may(AuthorContent), Anywhere), get(author::show_author_home)),
+        (spec(M::GET, "/author/items/new", may(AuthorContent), Anywhere), get(author::new_item)),
+        (spec(M::POST, "/author/items/new", may(AuthorContent), Anywhere), post(author::create_item)),
+        (spec(M::GET, "/author/items/{slug}", may(AuthorContent), Anywhere), get(author::show_author_item)),
+        (spec(M::GET, "/author/items/{slug}/edit", may(AuthorContent), Anywhere), get(author::edit_item)),
+        (spec(M::POST, "/author/items/{slug}/edit", may(AuthorContent), Anywhere), post(author::update_item)),
+        (spec(M::POST, "/author/items/{slug}/status", may(AuthorContent), Anywhere), post(author::set_item_status)),
+        (spec(M::GET, "/author/import", may(AuthorContent), Anywhere), get(author_content::show_import)),
+        (
+            spec(M::POST, "/author/import", may(AuthorContent), Anywhere),
+            post(author_content::import_package).layer(DefaultBodyLimit::max(author_content::UPLOAD_LIMIT)),
+        ),
+        (
+            spec(M::GET, "/author/items/{slug}/export.zip", may(AuthorContent), Anywhere),
+            get(author_content::export_package),
+        ),
+        (spec(M::GET, "/author/items/{slug}/steps/new", may(AuthorContent), Anywhere), get(author_content::new_step)),
+        (
+            spec(M::POST, "/author/items/{slug}/steps/new", may(AuthorContent), Anywhere),
+            post(author_content::create_step),
+        ),
+        (
+            spec(M::GET, "/author/items/{slug}/steps/{position}/edit", may(AuthorContent), Anywhere),
+            get(author_content::edit_step),
+        ),
+        (
+            spec(M::POST, "/author/items/{slug}/steps/{position}/edit", may(AuthorContent), Anywhere),
+            post(author_content::update_step),
+        ),
+        (
+            spec(M::POST, "/author/items/{slug}/steps/{position}/delete", may(AuthorContent), Anywhere),
+            post(author_content::delete_step),
+        ),
+        (spec(M::GET, "/author/items/{slug}/sessions/new", may(AuthorContent), Anywhere), get(author::new_session)),
+        (
+            spec(M::POST, "/author/items/{slug}/sessions/new", may(AuthorContent), Anywhere),
+            post(author::create_session),
+        ),
+        (spec(M::POST, "/author/sessions/{id}/cancel", may(RunSessions), session), post(author::cancel_session)),
+        (spec(M::GET, "/author/pathways/new", may(AuthorContent), Anywhere), get(author::new_pathway)),
+        (spec(M::POST, "/author/pathways/new", may(AuthorContent), Anywhere), post(author::create_pathway)),
+        (spec(M::GET, "/author/pathways/{slug}/edit", may(AuthorContent), Anywhere), get(author::edit_pathway)),
+        (spec(M::POST, "/author/pathways/{slug}/edit", may(AuthorContent), Anywhere), post(author::update_pathway)),
         // Administration of the organization tree and its people
         (spec(M::GET, "/admin/orgs", may(ViewOrgTree), Anywhere), get(orgs::list_orgs)),
         (spec(M::GET, "/admin/orgs/{id}", may(ViewOrgTree), org), get(orgs::show_org)),
@@ -222,6 +331,61 @@ mod tests {
             ("POST /api/v1/orgs/{id}/children", "S/S F/F F/F A/F A/A F/F"),
             ("GET /api/v1/orgs/{id}/members", "S/S F/F A/F A/F A/A F/F"),
             ("POST /api/v1/orgs/{id}/invitations", "S/S F/F F/F A/F A/A F/F"),
+            ("GET /learn", "S A A A A A"),
+            ("GET /author", "S F A A A F"),
+            ("GET /author/items/new", "S F A A A F"),
+            ("POST /author/items/new", "S F A A A F"),
+            ("GET /author/items/{slug}", "S F A A A F"),
+            ("GET /author/items/{slug}/edit", "S F A A A F"),
+            ("POST /author/items/{slug}/edit", "S F A A A F"),
+            ("POST /author/items/{slug}/status", "S F A A A F"),
+            ("GET /author/import", "S F A A A F"),
+            ("POST /author/import", "S F A A A F"),
+            ("GET /author/items/{slug}/export.zip", "S F A A A F"),
+            ("GET /author/items/{slug}/steps/new", "S F A A A F"),
+            ("POST /author/items/{slug}/steps/new", "S F A A A F"),
+            ("GET /author/items/{slug}/steps/{position}/edit", "S F A A A F"),
+            ("POST /author/items/{slug}/steps/{position}/edit", "S F A A A F"),
+            ("POST /author/items/{slug}/steps/{position}/delete", "S F A A A F"),
+            ("GET /author/items/{slug}/sessions/new", "S F A A A F"),
+            ("POST /author/items/{slug}/sessions/new", "S F A A A F"),
+            ("POST /author/sessions/{id}/cancel", "S/S F/F A/F A/F A/A F/F"),
+            ("GET /author/pathways/new", "S F A A A F"),
+            ("POST /author/pathways/new", "S F A A A F"),
+            ("GET /author/pathways/{slug}/edit", "S F A A A F"),
+            ("POST /author/pathways/{slug}/edit", "S F A A A F"),
+            ("GET /learn/catalog", "S A A A A A"),
+            ("GET /learn/items/{slug}", "S A A A A A"),
+            ("POST /learn/items/{slug}/enroll", "S A A A A A"),
+            ("POST /learn/items/{slug}/withdraw", "S A A A A A"),
+            ("GET /learn/items/{slug}/continue", "S A A A A A"),
+            ("GET /learn/items/{slug}/steps/{position}", "S A A A A A"),
+            ("POST /learn/items/{slug}/steps/{position}/complete", "S A A A A A"),
+            ("POST /learn/items/{slug}/steps/{position}/reflection", "S A A A A A"),
+            ("POST /learn/items/{slug}/steps/{position}/task", "S A A A A A"),
+            ("POST /learn/items/{slug}/steps/{position}/attempts", "S A A A A A"),
+            ("POST /learn/items/{slug}/steps/{position}/attempts/{attempt}", "S A A A A A"),
+            ("GET /learn/transcript", "S A A A A A"),
+            ("GET /learn/transcript.csv", "S A A A A A"),
+            ("GET /learn/transcript.pdf", "S A A A A A"),
+            ("GET /learn/calendar", "S A A A A A"),
+            ("POST /learn/calendar/reset", "S A A A A A"),
+            ("GET /calendar/{file}", "A A A A A A"),
+            ("GET /learn/pathways", "S A A A A A"),
+            ("GET /learn/pathways/{slug}", "S A A A A A"),
+            ("POST /learn/pathways/{slug}/join", "S A A A A A"),
+            ("GET /workshops/sessions/{id}", "S A A A A A"),
+            ("POST /workshops/sessions/{id}/register", "S A A A A A"),
+            ("POST /workshops/sessions/{id}/cancel", "S A A A A A"),
+            ("POST /workshops/sessions/{id}/check-in", "S A A A A A"),
+            ("GET /workshops/sessions/{id}/calendar.ics", "S A A A A A"),
+            ("GET /workshops/sessions/{id}/roster", "S/S F/F A/F A/F A/A F/F"),
+            ("POST /workshops/sessions/{id}/attendance", "S/S F/F A/F A/F A/A F/F"),
+            ("POST /workshops/sessions/{id}/check-in-code", "S/S F/F A/F A/F A/A F/F"),
+            ("GET /cohorts/{id}", "S/S F/F A/F A/F A/A F/F"),
+            ("POST /cohorts/{id}/members", "S/S F/F F/F A/F A/A F/F"),
+            ("GET /admin/orgs/{id}/cohorts/new", "S/S F/F F/F A/F A/A F/F"),
+            ("POST /admin/orgs/{id}/cohorts/new", "S/S F/F F/F A/F A/A F/F"),
         ]
         .into_iter()
         .collect();

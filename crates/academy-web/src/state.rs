@@ -3,6 +3,7 @@
 use crate::config::Config;
 use crate::mail::Mailer;
 use crate::routes::RouteTable;
+use academy_core::learning::RuleRegistry;
 use academy_store::Store;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use metrics_exporter_prometheus::PrometheusHandle;
@@ -25,6 +26,10 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// Sends mail (SMTP or the outbox).
     pub mailer: Arc<Mailer>,
+    /// Check-in code attempts per person.
+    pub code_limiter: Arc<DefaultKeyedRateLimiter<String>>,
+    /// Completion rules for lab tasks, by name.
+    pub completion_rules: Arc<RuleRegistry>,
 }
 
 impl AppState {
@@ -39,6 +44,10 @@ impl AppState {
             attempt_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
             metrics: crate::metrics::handle(),
             mailer: Arc::new(mailer),
+            code_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(
+                NonZeroU32::new(10).unwrap_or(NonZeroU32::MIN),
+            ))),
+            completion_rules: Arc::new(RuleRegistry::default()),
         })
     }
 }

@@ -5,12 +5,14 @@
 //! - `user create`: bootstraps the first program admin, or adds anyone.
 //! - `outbox list|show`: mail kept when no SMTP relay is configured.
 //! - `import nces-ccd`: loads districts and schools from NCES CCD directory files.
+//! - `course import|export`: course packages (docs/course-format.md).
 //! - `bench web`: the shipped web benchmark.
 //!
 //! Configuration comes from `ACADEMY_*` environment variables, `DATABASE_URL` and an optional
 //! TOML file (`--config`); see `academy --help`.
 
 mod bench;
+mod course;
 mod import;
 mod outbox;
 mod serve;
@@ -50,6 +52,9 @@ enum Command {
     /// Imports data.
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// Imports and exports course packages.
+    #[command(subcommand)]
+    Course(course::CourseCommand),
     /// Runs the shipped benchmarks.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -87,6 +92,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(command) => user::run(cli.config.as_deref(), command).await,
         Command::Outbox(command) => outbox::run(cli.config.as_deref(), command).await,
         Command::Import(command) => import::run(cli.config.as_deref(), command).await,
+        Command::Course(command) => course::run(cli.config.as_deref(), command).await,
         Command::Bench(command) => bench::run(command).await,
     }
 }

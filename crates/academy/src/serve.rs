@@ -22,7 +22,7 @@ pub async fn run(config_file: Option<&Path>, args: ServeArgs) -> anyhow::Result<
     let config = crate::load_config(config_file, &overrides)?;
     crate::init_logging(&config, true);
     let store = crate::open_store(&config).await?;
-    let outcome = if args.demo { Some(demo::load(&store).await?) } else { None };
+    let outcome = if args.demo { Some(demo::load(&store, config.public_url.as_str()).await?) } else { None };
     let uses_smtp = config.smtp.is_some();
     let database = config.database_url_redacted();
     let server = Server::start_with_store(config, store).await?;

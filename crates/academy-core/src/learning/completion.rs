@@ -103,7 +103,9 @@ impl CompletionRule for ArtifactRule {
 }
 
 fn is_web_link(text: &str) -> bool {
-    (text.starts_with("https://") || text.starts_with("http://")) && text.len() > 10 && !text.contains(char::is_whitespace)
+    (text.starts_with("https://") || text.starts_with("http://"))
+        && text.len() > 10
+        && !text.contains(char::is_whitespace)
 }
 
 type Constructor = fn(&BTreeMap<String, String>) -> Result<Arc<dyn CompletionRule>, String>;
@@ -184,7 +186,10 @@ mod tests {
         let run = Evidence::ToolRun { tool: "lesson-planner".into(), run_id: "1".into() };
         assert!(rule.evaluate(&run).is_err());
         let link = registry.build("artifact", &params(&[("artifact", "link")])).expect("rule");
-        assert!(link.evaluate(&Evidence::Artifact { text: None, link: Some("https://docs.example.org/plan".into()) }).is_ok());
+        assert!(
+            link.evaluate(&Evidence::Artifact { text: None, link: Some("https://docs.example.org/plan".into()) })
+                .is_ok()
+        );
         assert!(link.evaluate(&Evidence::Artifact { text: None, link: Some("javascript:alert(1)".into()) }).is_err());
         assert_eq!(link.params().get("artifact").map(String::as_str), Some("link"));
     }

@@ -101,7 +101,10 @@ impl Question {
                     return Err("no choice is marked right".into());
                 }
                 if let Some(bad) = right.iter().find(|i| **i >= self.choices.len()) {
-                    return Err(format!("answer {bad} is not a choice (choices are numbered from 0 to {})", self.choices.len() - 1));
+                    return Err(format!(
+                        "answer {bad} is not a choice (choices are numbered from 0 to {})",
+                        self.choices.len() - 1
+                    ));
                 }
                 if self.kind == QuestionKind::Single && right.len() != 1 {
                     return Err("a single-choice question has exactly one right choice".into());
@@ -123,7 +126,9 @@ impl Question {
                 }
                 Ok(())
             }
-            (QuestionKind::Short, Answer::Choices(_)) => Err("a short-answer question takes accepted answers, not choices".into()),
+            (QuestionKind::Short, Answer::Choices(_)) => {
+                Err("a short-answer question takes accepted answers, not choices".into())
+            }
             (_, Answer::Accept(_)) => Err("a choice question takes choice indexes, not accepted answers".into()),
         }
     }
@@ -235,7 +240,8 @@ mod tests {
     fn grading_scores_and_explains() {
         let q = quiz();
         assert!(q.check().is_ok());
-        let all_right = [Response::Choices(vec![0]), Response::Choices(vec![1, 0]), Response::Text("  Hallucination! ".into())];
+        let all_right =
+            [Response::Choices(vec![0]), Response::Choices(vec![1, 0]), Response::Text("  Hallucination! ".into())];
         let result = q.grade(&all_right);
         assert_eq!((result.percent, result.passed), (100, true));
         let partial = [Response::Choices(vec![0]), Response::Choices(vec![0]), Response::Text("a lie".into())];

@@ -5,11 +5,18 @@ pub mod account;
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod author;
+pub mod author_content;
+pub mod catalog;
 pub mod health;
 pub mod home;
+pub mod my_learning;
 pub mod orgs;
 pub mod outbox;
+pub mod pathways;
 pub mod people;
+pub mod player;
+pub mod sessions;
 
 use axum::response::{IntoResponse, Redirect, Response};
 

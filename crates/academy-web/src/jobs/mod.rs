@@ -4,6 +4,8 @@
 //! in a module here, and add one arm to [`dispatch`].
 
 pub mod account_email;
+pub mod credentials;
+pub mod session_email;
 
 use crate::config::Config;
 use crate::mail::Mailer;
@@ -30,6 +32,7 @@ pub struct JobContext {
 async fn dispatch(ctx: &JobContext, job: &ClaimedJob) -> anyhow::Result<()> {
     match job.kind.as_str() {
         account_email::SendAccountEmail::KIND => account_email::run(ctx, job.id, job.decode()?).await,
+        session_email::SessionEmail::KIND => session_email::run(ctx, job.id, job.decode()?).await,
         other => Err(anyhow!("no handler for job kind '{other}'")),
     }
 }

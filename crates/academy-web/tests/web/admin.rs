@@ -191,13 +191,19 @@ async fn each_home_page_fits_the_role(backend: Backend) {
     let program = app.get_html(&app.signed_in("admin@academy.test").await, "/").await;
     let text = texts(&program, "#program-heading + p").join(" ");
     assert_eq!(text, "65 teachers enrolled of the goal of 400000 (0.0%).");
-    assert_eq!(texts(&program, "nav[aria-label=Main] a"), ["Home", "Organizations", "Outbox", "Account"]);
+    assert_eq!(
+        texts(&program, "nav[aria-label=Main] a"),
+        ["Home", "My learning", "Catalog", "Authoring", "Organizations", "Outbox", "Account"]
+    );
 
     let texas = app.get_html(&app.signed_in("texas.admin@academy.test").await, "/").await;
     assert!(texts(&texas, "#program-heading").is_empty());
     assert_eq!(texts(&texas, "dl.figures dt"), ["Teachers", "Districts", "Local unions", "Schools"]);
     assert_eq!(texts(&texas, "dl.figures dd"), ["25", "1", "1", "3"]);
-    assert_eq!(texts(&texas, "nav[aria-label=Main] a"), ["Home", "Organizations", "Account"]);
+    assert_eq!(
+        texts(&texas, "nav[aria-label=Main] a"),
+        ["Home", "My learning", "Catalog", "Authoring", "Organizations", "Account"]
+    );
 
     let facilitator = app.get_html(&app.signed_in("facilitator@academy.test").await, "/").await;
     assert_eq!(
@@ -210,7 +216,7 @@ async fn each_home_page_fits_the_role(backend: Backend) {
     assert!(rows.contains(&"City Title I 17".to_owned()), "{rows:?}");
     assert!(rows.contains(&"City Not Title I fewer than 10".to_owned()), "small cells are withheld: {rows:?}");
     assert!(rows.contains(&"Town Title I fewer than 10".to_owned()), "{rows:?}");
-    assert_eq!(texts(&researcher, "nav[aria-label=Main] a"), ["Home", "Account"]);
+    assert_eq!(texts(&researcher, "nav[aria-label=Main] a"), ["Home", "My learning", "Catalog", "Account"]);
     app.stop().await;
 }
 

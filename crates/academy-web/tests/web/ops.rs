@@ -72,7 +72,7 @@ async fn behind_tls_cookies_are_secure_and_host_bound(backend: Backend) {
 async fn shutdown_is_graceful_and_the_demo_loads_once(backend: Backend) {
     let app = TestApp::start(backend).await;
     let store = app.server().store.clone();
-    let again = academy_web::demo::load(&store).await.expect("load again");
+    let again = academy_web::demo::load(&store, "http://127.0.0.1").await.expect("load again");
     assert_eq!(again, academy_web::demo::DemoOutcome::AlreadyPresent);
     let (people,): (i64,) = academy_store::query("SELECT COUNT(*) FROM users").fetch_one(&store).await.expect("count");
     assert_eq!(people, 69, "five named accounts and 64 generated teachers, once");

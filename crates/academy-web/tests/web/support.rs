@@ -64,7 +64,7 @@ impl TestApp {
         config.sign_in_per_minute = 10_000;
         tweak(&mut config);
         let store = db.open().await.expect("open store");
-        academy_web::demo::load(&store).await.expect("demo");
+        academy_web::demo::load(&store, config.public_url.as_str()).await.expect("demo");
         let server = Server::start_with_store(config, store).await.expect("server starts");
         let base = server.url();
         Self { server: Some(server), base, _db: db, _dir: dir }

@@ -1,0 +1,697 @@
+//! The catalog: courses, workshops and labs, their facets, their content (modules and steps),
+//! and search. Full-text search is the one dialect-specific query here: SQLite's FTS5 and
+//! PostgreSQL's `tsvector`.
+
+use crate::{Backend, Exec, StoreError, Tx, query};
+use academy_core::learning::{Delivery, GradeBand, ItemKind, PdHours, StepKind, Strand, Subject};
+use chrono::{DateTime, Utc};
+
+/// An item's publication state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemStatus {
+    /// Visible to authors only.
+    Draft,
+    /// In the catalog.
+    Published,
+    /// Withdrawn from the catalog; existing records stay.
+    Archived,
+}
+
+impl ItemStatus {
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Published => "published",
+            Self::Archived => "archived",
+        }
+    }
+}
+
+impl TryFrom<String> for ItemStatus {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        match value.as_str() {
+            "draft" => Ok(Self::Draft),
+            "published" => Ok(Self::Published),
+            "archived" => Ok(Self::Archived),
+            other => Err(format!("'{other}' is not draft, published or archived")),
+        }
+    }
+}
+
+/// A catalog item as stored.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
+pub struct Item {
+    /// Id.
+    pub id: i64,
+    /// URL name.
+    pub slug: String,
+    /// Course, workshop or lab.
+    #[sqlx(try_from = "String")]
+    pub kind: ItemKind,
+    /// Strand.
+    #[sqlx(try_from = "String")]
+    pub strand: Strand,
+    /// Delivery format.
+    #[sqlx(try_from = "String")]
+    pub delivery: Delivery,
+    /// Title.
+    pub title: String,
+    /// One or two sentences.
+    pub summary: String,
+    /// Markdown description.
+    pub description_md: String,
+    /// Expected minutes.
+    pub minutes: i64,
+    /// PD hours in tenths.
+    pub pd_hours_tenths: i64,
+    /// Completing it issues a credential.
+    pub credential_bearing: bool,
+    /// Publication state.
+    #[sqlx(try_from = "String")]
+    pub status: ItemStatus,
+    /// Content version.
+    pub version: Option<String>,
+    /// Authors, as a JSON array.
+    pub authors: Option<String>,
+    /// SPDX licence.
+    pub license: Option<String>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Item {
+    /// PD hours.
+    pub fn pd_hours(&self) -> PdHours {
+        PdHours::from_tenths(self.pd_hours_tenths)
+    }
+
+    /// Authors as a list.
+    pub fn authors(&self) -> Vec<String> {
+        self.authors.as_deref().and_then(|a| serde_json::from_str(a).ok()).unwrap_or_default()
+    }
+}
+
+/// An item to create or the new state of one.
+#[derive(Debug, Clone)]
+pub struct NewItem {
+    /// URL name.
+    pub slug: String,
+    /// Kind.
+    pub kind: ItemKind,
+    /// Strand.
+    pub strand: Strand,
+    /// Delivery format.
+    pub delivery: Delivery,
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+    /// Markdown description.
+    pub description_md: String,
+    /// Expected minutes.
+    pub minutes: i64,
+    /// PD hours.
+    pub pd_hours: PdHours,
+    /// Credential-bearing.
+    pub credential_bearing: bool,
+    /// Publication state.
+    pub status: ItemStatus,
+    /// Version.
+    pub version: Option<String>,
+    /// Authors.
+    pub authors: Vec<String>,
+    /// Licence.
+    pub license: Option<String>,
+    /// Grade bands.
+    pub grade_bands: Vec<GradeBand>,
+    /// Subjects.
+    pub subjects: Vec<Subject>,
+}
+
+/// Creates an item with its facets; a taken slug is a conflict on `slug`.
+pub async fn create_item(
+    tx: &mut Tx,
+    new: &NewItem,
+    created_by: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    let authors = serde_json::to_string(&new.authors).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let id = query(
+        "INSERT INTO catalog_items (slug, kind, strand, delivery, title, summary, description_md, minutes, pd_hours_tenths,
+                                    credential_bearing, status, version, authors, license, created_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id",
+    )
+    .bind(new.slug.as_str())
+    .bind(new.kind.slug())
+    .bind(new.strand.slug())
+    .bind(new.delivery.slug())
+    .bind(new.title.as_str())
+    .bind(new.summary.as_str())
+    .bind(new.description_md.as_str())
+    .bind(new.minutes)
+    .bind(new.pd_hours.tenths())
+    .bind(new.credential_bearing)
+    .bind(new.status.as_str())
+    .bind(new.version.clone())
+    .bind(authors)
+    .bind(new.license.clone())
+    .bind(created_by)
+    .bind(now)
+    .fetch_i64(&mut *tx)
+    .await?;
+    set_facets(tx, id, &new.grade_bands, &new.subjects).await?;
+    Ok(id)
+}
+
+/// Replaces an item's fields and facets (its slug and kind stay).
+pub async fn update_item(tx: &mut Tx, id: i64, new: &NewItem, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let authors = serde_json::to_string(&new.authors).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    query(
+        "UPDATE catalog_items SET strand = $2, delivery = $3, title = $4, summary = $5, description_md = $6, minutes = $7,
+                pd_hours_tenths = $8, credential_bearing = $9, status = $10, version = $11, authors = $12, license = $13,
+                updated_at = $14
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(new.strand.slug())
+    .bind(new.delivery.slug())
+    .bind(new.title.as_str())
+    .bind(new.summary.as_str())
+    .bind(new.description_md.as_str())
+    .bind(new.minutes)
+    .bind(new.pd_hours.tenths())
+    .bind(new.credential_bearing)
+    .bind(new.status.as_str())
+    .bind(new.version.clone())
+    .bind(authors)
+    .bind(new.license.clone())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    set_facets(tx, id, &new.grade_bands, &new.subjects).await
+}
+
+/// Sets only the publication state.
+pub async fn set_status(tx: &mut Tx, id: i64, status: ItemStatus, now: DateTime<Utc>) -> Result<(), StoreError> {
+    query("UPDATE catalog_items SET status = $2, updated_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(status.as_str())
+        .bind(now)
+        .execute(tx)
+        .await
+        .map(|_| ())
+}
+
+async fn set_facets(tx: &mut Tx, id: i64, bands: &[GradeBand], subjects: &[Subject]) -> Result<(), StoreError> {
+    query("DELETE FROM catalog_item_grades WHERE item_id = $1").bind(id).execute(&mut *tx).await?;
+    query("DELETE FROM catalog_item_subjects WHERE item_id = $1").bind(id).execute(&mut *tx).await?;
+    for band in bands {
+        query("INSERT INTO catalog_item_grades (item_id, band) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(id)
+            .bind(band.slug())
+            .execute(&mut *tx)
+            .await?;
+    }
+    for subject in subjects {
+        query("INSERT INTO catalog_item_subjects (item_id, subject) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(id)
+            .bind(subject.slug())
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// One item by id.
+pub async fn item<'c>(exec: impl Into<Exec<'c>>, id: i64) -> Result<Option<Item>, StoreError> {
+    query(
+        "SELECT id, slug, kind, strand, delivery, title, summary, description_md, minutes, pd_hours_tenths,
+                credential_bearing, status, version, authors, license, updated_at
+         FROM catalog_items WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(exec)
+    .await
+}
+
+/// One item by slug.
+pub async fn item_by_slug<'c>(exec: impl Into<Exec<'c>>, slug: &str) -> Result<Option<Item>, StoreError> {
+    query(
+        "SELECT id, slug, kind, strand, delivery, title, summary, description_md, minutes, pd_hours_tenths,
+                credential_bearing, status, version, authors, license, updated_at
+         FROM catalog_items WHERE slug = $1",
+    )
+    .bind(slug)
+    .fetch_optional(exec)
+    .await
+}
+
+/// An item's grade bands and subjects.
+pub async fn facets<'c>(exec: impl Into<Exec<'c>>, id: i64) -> Result<(Vec<GradeBand>, Vec<Subject>), StoreError> {
+    let rows: Vec<(String, String)> = query(
+        "SELECT 'band', band FROM catalog_item_grades WHERE item_id = $1
+         UNION ALL SELECT 'subject', subject FROM catalog_item_subjects WHERE item_id = $1",
+    )
+    .bind(id)
+    .fetch_all(exec)
+    .await?;
+    let mut bands = Vec::new();
+    let mut subjects = Vec::new();
+    for (facet, value) in rows {
+        match facet.as_str() {
+            "band" => bands.push(value.parse().map_err(StoreError::Decode)?),
+            _ => subjects.push(value.parse().map_err(StoreError::Decode)?),
+        }
+    }
+    bands.sort();
+    subjects.sort();
+    Ok((bands, subjects))
+}
+
+/// How long an item takes, as the catalog filters it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Length {
+    /// Up to an hour.
+    Short,
+    /// One to three hours.
+    Medium,
+    /// More than three hours.
+    Long,
+}
+
+impl Length {
+    /// The minutes range, inclusive.
+    pub fn minutes(self) -> (i64, i64) {
+        match self {
+            Self::Short => (0, 60),
+            Self::Medium => (61, 180),
+            Self::Long => (181, i64::MAX / 2),
+        }
+    }
+}
+
+/// What a catalog search asks for. Empty fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct CatalogQuery {
+    /// Words to search for.
+    pub text: String,
+    /// Strand.
+    pub strand: Option<Strand>,
+    /// Delivery format.
+    pub delivery: Option<Delivery>,
+    /// Grade band.
+    pub grade_band: Option<GradeBand>,
+    /// Subject (items for all subjects match every subject).
+    pub subject: Option<Subject>,
+    /// Length.
+    pub length: Option<Length>,
+    /// Include drafts and archived items (authors' view).
+    pub include_unpublished: bool,
+}
+
+/// An item as the catalog lists it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
+pub struct ItemCard {
+    /// Id.
+    pub id: i64,
+    /// URL name.
+    pub slug: String,
+    /// Kind.
+    #[sqlx(try_from = "String")]
+    pub kind: ItemKind,
+    /// Strand.
+    #[sqlx(try_from = "String")]
+    pub strand: Strand,
+    /// Delivery.
+    #[sqlx(try_from = "String")]
+    pub delivery: Delivery,
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+    /// Minutes.
+    pub minutes: i64,
+    /// PD hours in tenths.
+    pub pd_hours_tenths: i64,
+    /// Publication state.
+    #[sqlx(try_from = "String")]
+    pub status: ItemStatus,
+}
+
+impl ItemCard {
+    /// PD hours.
+    pub fn pd_hours(&self) -> PdHours {
+        PdHours::from_tenths(self.pd_hours_tenths)
+    }
+}
+
+/// Turns free text into a full-text query: words only, each required, the last one a prefix
+/// (so "differen" finds "differentiation"). `None` when no word remains.
+fn search_terms(text: &str, backend: Backend) -> Option<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(12)
+        .map(|w| w.to_lowercase())
+        .collect();
+    let (last, rest) = words.split_last()?;
+    let mut terms: Vec<String> = match backend {
+        Backend::Sqlite => rest.iter().map(|w| format!("\"{w}\"")).collect(),
+        Backend::Postgres => rest.to_vec(),
+    };
+    terms.push(match backend {
+        Backend::Sqlite => format!("\"{last}\"*"),
+        Backend::Postgres => format!("{last}:*"),
+    });
+    Some(match backend {
+        Backend::Sqlite => terms.join(" AND "),
+        Backend::Postgres => terms.join(" & "),
+    })
+}
+
+/// Searches the catalog: filters, then full-text relevance when there is text, otherwise
+/// strand and title order. Returns one page and the total number of matches.
+pub async fn search(
+    store: &crate::Store,
+    q: &CatalogQuery,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<ItemCard>, i64), StoreError> {
+    let backend = store.backend();
+    let terms = search_terms(&q.text, backend);
+    let (min_minutes, max_minutes) = q.length.map_or((0, i64::MAX / 2), Length::minutes);
+    // The filters are the same on both engines; only the text match and its ranking differ.
+    macro_rules! filtered {
+        ($select:literal, $tail:literal) => {
+            match backend {
+                Backend::Sqlite => query(concat!(
+                    $select,
+                    " FROM catalog_items i
+                      WHERE ($1 OR i.status = 'published')
+                        AND ($2 IS NULL OR i.strand = $2)
+                        AND ($3 IS NULL OR i.delivery = $3)
+                        AND ($4 IS NULL OR EXISTS (SELECT 1 FROM catalog_item_grades g WHERE g.item_id = i.id AND g.band = $4))
+                        AND ($5 IS NULL OR EXISTS (SELECT 1 FROM catalog_item_subjects s WHERE s.item_id = i.id AND s.subject IN ($5, 'all')))
+                        AND i.minutes BETWEEN $6 AND $7
+                        AND ($8 IS NULL OR i.id IN (SELECT rowid FROM catalog_search WHERE catalog_search MATCH $8))",
+                    $tail
+                )),
+                Backend::Postgres => query(concat!(
+                    $select,
+                    " FROM catalog_items i
+                      WHERE ($1 OR i.status = 'published')
+                        AND ($2::text IS NULL OR i.strand = $2)
+                        AND ($3::text IS NULL OR i.delivery = $3)
+                        AND ($4::text IS NULL OR EXISTS (SELECT 1 FROM catalog_item_grades g WHERE g.item_id = i.id AND g.band = $4))
+                        AND ($5::text IS NULL OR EXISTS (SELECT 1 FROM catalog_item_subjects s WHERE s.item_id = i.id AND s.subject IN ($5, 'all')))
+                        AND i.minutes BETWEEN $6 AND $7
+                        AND ($8::text IS NULL OR i.search_vector @@ to_tsquery('english', $8))",
+                    $tail
+                )),
+            }
+            .bind(q.include_unpublished)
+            .bind(q.strand.map(|s| s.slug()))
+            .bind(q.delivery.map(|d| d.slug()))
+            .bind(q.grade_band.map(|g| g.slug()))
+            .bind(q.subject.map(|s| s.slug()))
+            .bind(min_minutes)
+            .bind(max_minutes)
+            .bind(terms.clone())
+        };
+    }
+    let total = filtered!("SELECT COUNT(*)", "").fetch_i64(store).await?;
+    let page: Vec<ItemCard> = match (&terms, backend) {
+        (Some(_), Backend::Sqlite) => {
+            filtered!(
+                "SELECT i.id, i.slug, i.kind, i.strand, i.delivery, i.title, i.summary, i.minutes, i.pd_hours_tenths, i.status",
+                " ORDER BY (SELECT bm25(catalog_search, 10.0, 4.0, 1.0) FROM catalog_search WHERE catalog_search MATCH $8 AND rowid = i.id), i.title, i.id LIMIT $9 OFFSET $10"
+            )
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(store)
+            .await?
+        }
+        (Some(_), Backend::Postgres) => {
+            filtered!(
+                "SELECT i.id, i.slug, i.kind, i.strand, i.delivery, i.title, i.summary, i.minutes, i.pd_hours_tenths, i.status",
+                " ORDER BY ts_rank(i.search_vector, to_tsquery('english', $8)) DESC, i.title, i.id LIMIT $9 OFFSET $10"
+            )
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(store)
+            .await?
+        }
+        (None, _) => {
+            filtered!(
+                "SELECT i.id, i.slug, i.kind, i.strand, i.delivery, i.title, i.summary, i.minutes, i.pd_hours_tenths, i.status",
+                " ORDER BY i.strand, i.title, i.id LIMIT $9 OFFSET $10"
+            )
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(store)
+            .await?
+        }
+    };
+    Ok((page, total))
+}
+
+/// A module of an item.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
+pub struct Module {
+    /// Id.
+    pub id: i64,
+    /// Order within the item, from 1.
+    pub position: i64,
+    /// Title.
+    pub title: String,
+}
+
+/// A step of an item.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
+pub struct Step {
+    /// Id.
+    pub id: i64,
+    /// The item.
+    pub item_id: i64,
+    /// Its module.
+    pub module_id: i64,
+    /// Order within the item, from 1.
+    pub position: i64,
+    /// Kind.
+    #[sqlx(try_from = "String")]
+    pub kind: StepKind,
+    /// Title.
+    pub title: String,
+    /// File name in the course package.
+    pub file: String,
+    /// Markdown (lesson text, reflection prompt, task instructions).
+    pub body_md: String,
+    /// The quiz, as JSON.
+    pub quiz: Option<String>,
+    /// Fewest words for a reflection.
+    pub min_words: Option<i64>,
+    /// Completion rule name (tasks).
+    pub completion_rule: Option<String>,
+    /// Completion rule parameters, as a JSON object of strings.
+    pub completion_params: Option<String>,
+}
+
+impl Step {
+    /// The quiz, decoded.
+    pub fn quiz(&self) -> Result<Option<academy_core::learning::Quiz>, StoreError> {
+        self.quiz
+            .as_deref()
+            .map(|q| serde_json::from_str(q).map_err(|e| StoreError::Decode(format!("quiz of step {}: {e}", self.id))))
+            .transpose()
+    }
+
+    /// The completion rule's parameters, decoded.
+    pub fn completion_params(&self) -> std::collections::BTreeMap<String, String> {
+        self.completion_params.as_deref().and_then(|p| serde_json::from_str(p).ok()).unwrap_or_default()
+    }
+}
+
+/// A module to store, with its steps.
+#[derive(Debug, Clone)]
+pub struct NewModule {
+    /// Title.
+    pub title: String,
+    /// Steps in order.
+    pub steps: Vec<NewStep>,
+}
+
+/// A step to store.
+#[derive(Debug, Clone)]
+pub struct NewStep {
+    /// Kind.
+    pub kind: StepKind,
+    /// Title.
+    pub title: String,
+    /// Package file name.
+    pub file: String,
+    /// Markdown.
+    pub body_md: String,
+    /// The quiz.
+    pub quiz: Option<academy_core::learning::Quiz>,
+    /// Fewest words for a reflection.
+    pub min_words: Option<i64>,
+    /// Completion rule (tasks).
+    pub completion: Option<(String, std::collections::BTreeMap<String, String>)>,
+}
+
+/// Brings an item's content to `modules`, keeping the identity (and so everyone's progress)
+/// of each step whose package file is unchanged: such steps are updated in place, new files
+/// become new steps, and steps whose files are gone are removed with their progress.
+pub async fn sync_content(tx: &mut Tx, item_id: i64, modules: &[NewModule]) -> Result<(), StoreError> {
+    let existing_modules = self::modules(&mut *tx, item_id).await?;
+    let existing_steps = steps(&mut *tx, item_id).await?;
+    // Park every step at a negative position so that renumbering never collides with the
+    // unique (item, position) key half-way through.
+    query("UPDATE item_steps SET position = -id WHERE item_id = $1").bind(item_id).execute(&mut *tx).await?;
+    let mut kept = std::collections::HashSet::new();
+    let mut position = 0_i64;
+    for (m, module) in modules.iter().enumerate() {
+        let number = m as i64 + 1;
+        let module_id = match existing_modules.iter().find(|e| e.position == number) {
+            Some(existing) => {
+                query("UPDATE item_modules SET title = $2 WHERE id = $1")
+                    .bind(existing.id)
+                    .bind(module.title.as_str())
+                    .execute(&mut *tx)
+                    .await?;
+                existing.id
+            }
+            None => {
+                query("INSERT INTO item_modules (item_id, position, title) VALUES ($1, $2, $3) RETURNING id")
+                    .bind(item_id)
+                    .bind(number)
+                    .bind(module.title.as_str())
+                    .fetch_i64(&mut *tx)
+                    .await?
+            }
+        };
+        for step in &module.steps {
+            position += 1;
+            let quiz = step
+                .quiz
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()
+                .map_err(|e| StoreError::Invalid(e.to_string()))?;
+            let (rule, params) = match &step.completion {
+                Some((rule, params)) => (
+                    Some(rule.clone()),
+                    Some(serde_json::to_string(params).map_err(|e| StoreError::Invalid(e.to_string()))?),
+                ),
+                None => (None, None),
+            };
+            match existing_steps.iter().find(|e| e.file == step.file && !kept.contains(&e.id)) {
+                Some(existing) => {
+                    kept.insert(existing.id);
+                    query(
+                        "UPDATE item_steps SET module_id = $2, position = $3, kind = $4, title = $5, body_md = $6, quiz = $7,
+                                min_words = $8, completion_rule = $9, completion_params = $10
+                         WHERE id = $1",
+                    )
+                    .bind(existing.id)
+                    .bind(module_id)
+                    .bind(position)
+                    .bind(step.kind.slug())
+                    .bind(step.title.as_str())
+                    .bind(step.body_md.as_str())
+                    .bind(quiz)
+                    .bind(step.min_words)
+                    .bind(rule)
+                    .bind(params)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                None => {
+                    query(
+                        "INSERT INTO item_steps (item_id, module_id, position, kind, title, file, body_md, quiz, min_words,
+                                                 completion_rule, completion_params)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                    )
+                    .bind(item_id)
+                    .bind(module_id)
+                    .bind(position)
+                    .bind(step.kind.slug())
+                    .bind(step.title.as_str())
+                    .bind(step.file.as_str())
+                    .bind(step.body_md.as_str())
+                    .bind(quiz)
+                    .bind(step.min_words)
+                    .bind(rule)
+                    .bind(params)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+        }
+    }
+    for gone in existing_steps.iter().filter(|s| !kept.contains(&s.id)) {
+        query("UPDATE enrollments SET current_step_id = NULL WHERE current_step_id = $1")
+            .bind(gone.id)
+            .execute(&mut *tx)
+            .await?;
+        query("DELETE FROM item_steps WHERE id = $1").bind(gone.id).execute(&mut *tx).await?;
+    }
+    query("DELETE FROM item_modules WHERE item_id = $1 AND position > $2")
+        .bind(item_id)
+        .bind(modules.len() as i64)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+/// An item's modules in order.
+pub async fn modules<'c>(exec: impl Into<Exec<'c>>, item_id: i64) -> Result<Vec<Module>, StoreError> {
+    query("SELECT id, position, title FROM item_modules WHERE item_id = $1 ORDER BY position")
+        .bind(item_id)
+        .fetch_all(exec)
+        .await
+}
+
+/// An item's steps in order.
+pub async fn steps<'c>(exec: impl Into<Exec<'c>>, item_id: i64) -> Result<Vec<Step>, StoreError> {
+    query(
+        "SELECT id, item_id, module_id, position, kind, title, file, body_md, quiz, min_words, completion_rule, completion_params
+         FROM item_steps WHERE item_id = $1 ORDER BY position",
+    )
+    .bind(item_id)
+    .fetch_all(exec)
+    .await
+}
+
+/// One step.
+pub async fn step<'c>(exec: impl Into<Exec<'c>>, id: i64) -> Result<Option<Step>, StoreError> {
+    query(
+        "SELECT id, item_id, module_id, position, kind, title, file, body_md, quiz, min_words, completion_rule, completion_params
+         FROM item_steps WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(exec)
+    .await
+}
+
+/// How many items there are in each status.
+pub async fn count_by_status<'c>(exec: impl Into<Exec<'c>>) -> Result<Vec<(String, i64)>, StoreError> {
+    query("SELECT status, COUNT(*) FROM catalog_items GROUP BY status ORDER BY status").fetch_all(exec).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_terms_keep_words_only() {
+        assert_eq!(search_terms("differen", Backend::Sqlite).as_deref(), Some("\"differen\"*"));
+        assert_eq!(search_terms("AI  bias!", Backend::Sqlite).as_deref(), Some("\"ai\" AND \"bias\"*"));
+        assert_eq!(search_terms("AI  bias!", Backend::Postgres).as_deref(), Some("ai & bias:*"));
+        assert_eq!(search_terms("\" OR 1=1 --", Backend::Sqlite).as_deref(), Some("\"or\" AND \"1\" AND \"1\"*"));
+        assert_eq!(search_terms("  ---  ", Backend::Postgres), None);
+    }
+}
