@@ -2,12 +2,16 @@
 //!
 //! `cargo xtask test [ARGS…]` is the one command that runs the whole test suite, in stages:
 //!
-//! 1. the Rust tests: `cargo nextest run --workspace ARGS…` when cargo-nextest is installed, else
+//! 1. `npm ci` in `tests/browser/` when `node_modules` is missing or older than
+//!    `package-lock.json` (else nothing). It comes first because Rust tests use those Node
+//!    packages too: academy-credentials checks its credentials with
+//!    `@digitalcredentials/verifier-core`. Without npm it is skipped, or fails when
+//!    `ACADEMY_REQUIRE_BROWSER=1`;
+//! 2. the Rust tests: `cargo nextest run --workspace ARGS…` when cargo-nextest is installed, else
 //!    `cargo test --workspace ARGS…`. Their PostgreSQL halves run when `TEST_DATABASE_URL` is
 //!    set (and must, when `ACADEMY_REQUIRE_POSTGRES=1`); the environment is passed through;
-//! 2. `cargo build -p academy`, the debug server binary the browser test starts;
-//! 3. the browser test in `tests/browser/` (Debian's Chromium, playwright-core and axe-core),
-//!    after `npm ci` there when `node_modules` is missing or older than `package-lock.json`.
+//! 3. `cargo build -p academy`, the debug server binary the browser test starts;
+//! 4. the browser test in `tests/browser/` (Debian's Chromium, playwright-core and axe-core).
 //!    Without `/usr/bin/chromium` it is skipped, or fails when `ACADEMY_REQUIRE_BROWSER=1`.
 //!
 //! Every stage runs even when an earlier one failed (the browser test needs the build), a
@@ -34,14 +38,16 @@ const USAGE: &str = "\
 usage: cargo xtask TASK
 
 tasks:
-  test [ARGS...]   the whole test suite: Rust tests (cargo nextest, else cargo test; ARGS are
-                   passed to it), the debug build of academy, then the browser test
+  test [ARGS...]   the whole test suite: npm ci in tests/browser (when due), Rust tests (cargo
+                   nextest, else cargo test; ARGS are passed to it), the debug build of academy,
+                   then the browser test
 
 environment:
   CARGO_TARGET_DIR          where cargo builds (default ./target)
   TEST_DATABASE_URL         postgres://... to run the PostgreSQL halves of the Rust tests
   ACADEMY_REQUIRE_POSTGRES  1: the Rust tests fail instead of skipping without PostgreSQL
-  ACADEMY_REQUIRE_BROWSER   1: fail instead of skipping when /usr/bin/chromium is missing";
+  ACADEMY_REQUIRE_BROWSER   1: fail instead of skipping when /usr/bin/chromium, npm or the Node
+                            packages of tests/browser are missing";
 
 fn main() -> ExitCode {
     let mut args = env::args_os().skip(1);
@@ -108,6 +114,10 @@ fn test(runner_args: Vec<OsString>) -> ExitCode {
     };
     println!("xtask: workspace {}, target directory {}", ws.root.display(), ws.target_dir.display());
     let mut stages = Vec::new();
+
+    // Before the Rust tests, which use these packages too (academy-credentials runs
+    // verifier-core); the browser test after them finds them installed.
+    stages.push(run_stage("npm ci (tests/browser)", || npm_ci(&ws)));
 
     let (runner, mut cmd) = if ws.has_nextest() {
         ("cargo nextest run --workspace", ws.cargo(["nextest", "run", "--workspace"]))
@@ -234,16 +244,9 @@ fn browser_test(ws: &Workspace) -> Outcome {
     }
     let dir = ws.root.join(BROWSER_DIR);
     if needs_npm_ci(&dir) {
-        let mut npm = command("npm");
-        npm.args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&dir)
-            // playwright-core downloads nothing, but make sure no install step ever fetches a browser.
-            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-        if let failed @ Outcome::Failed(_) = status_outcome(&mut npm) {
-            return failed;
-        }
-    } else {
-        println!("node modules in {BROWSER_DIR} are up to date (npm ci not needed)");
+        return Outcome::Failed(format!(
+            "the node modules in {BROWSER_DIR} are missing or stale (see the npm ci stage)"
+        ));
     }
     let mut node = command("node");
     node.arg(BROWSER_TEST).current_dir(&dir).env("ACADEMY_BIN", ws.academy_bin());
@@ -253,6 +256,29 @@ fn browser_test(ws: &Workspace) -> Outcome {
         Ok(status) if status.code() == Some(CHROMIUM_MISSING) => chromium_missing(),
         Ok(status) => Outcome::Failed(format!("the browser test exited with {status}")),
         Err(error) => Outcome::Failed(format!("cannot run node (is Node.js 20 installed?): {error}")),
+    }
+}
+
+/// Installs the Node packages of `tests/browser` with `npm ci` when due (idempotent).
+fn npm_ci(ws: &Workspace) -> Outcome {
+    let dir = ws.root.join(BROWSER_DIR);
+    if !needs_npm_ci(&dir) {
+        println!("node modules in {BROWSER_DIR} are up to date (npm ci not needed)");
+        return Outcome::Passed;
+    }
+    let mut npm = command("npm");
+    npm.args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(&dir)
+        // playwright-core downloads nothing, but make sure no install step ever fetches a browser.
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+    println!("$ {}", describe(&npm));
+    match npm.status() {
+        Ok(status) if status.success() => Outcome::Passed,
+        Ok(status) => Outcome::Failed(format!("`{}` exited with {status}", describe(&npm))),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound && !browser_required() => {
+            Outcome::Skipped("npm is not installed (Node.js 20); the Node checks will be skipped".into())
+        }
+        Err(error) => Outcome::Failed(format!("cannot run npm (is Node.js 20 installed?): {error}")),
     }
 }
 

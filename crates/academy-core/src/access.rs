@@ -232,11 +232,36 @@ mod tests {
         use Permission::*;
         let expected: &[(Role, &[Permission])] = &[
             (Role::Teacher, &[]),
-            (Role::Facilitator, &[ViewMembers]),
-            (Role::OrgAdmin, &[ViewOrgTree, ManageOrgs, ViewMembers, InviteUsers, GrantRoles, ViewAggregates]),
+            (Role::Facilitator, &[ViewMembers, AuthorContent, RunSessions]),
+            (
+                Role::OrgAdmin,
+                &[
+                    ViewOrgTree,
+                    ManageOrgs,
+                    ViewMembers,
+                    InviteUsers,
+                    GrantRoles,
+                    ViewAggregates,
+                    AuthorContent,
+                    RunSessions,
+                    ManageCohorts,
+                ],
+            ),
             (
                 Role::ProgramAdmin,
-                &[ViewOrgTree, ManageOrgs, ViewMembers, InviteUsers, GrantRoles, ReadOutbox, ViewAggregates],
+                &[
+                    ViewOrgTree,
+                    ManageOrgs,
+                    ViewMembers,
+                    InviteUsers,
+                    GrantRoles,
+                    ReadOutbox,
+                    ViewAggregates,
+                    AuthorContent,
+                    RunSessions,
+                    ManageCohorts,
+                    ManageCredentials,
+                ],
             ),
             (Role::Researcher, &[ViewAggregates]),
         ];

@@ -216,6 +216,14 @@ pub async fn counts<'c>(exec: impl Into<Exec<'c>>) -> Result<Vec<(String, i64)>,
     query("SELECT status, COUNT(*) FROM jobs GROUP BY status ORDER BY status").fetch_all(exec).await
 }
 
+/// How many jobs are due or running at `now` (jobs scheduled for later do not count).
+pub async fn due_or_running<'c>(exec: impl Into<Exec<'c>>, now: DateTime<Utc>) -> Result<i64, StoreError> {
+    query("SELECT COUNT(*) FROM jobs WHERE status = 'running' OR (status = 'queued' AND run_at <= $1)")
+        .bind(now)
+        .fetch_i64(exec)
+        .await
+}
+
 /// Deletes finished jobs older than `before`; failed jobs are kept for inspection.
 pub async fn prune_done<'c>(exec: impl Into<Exec<'c>>, before: DateTime<Utc>) -> Result<u64, StoreError> {
     query("DELETE FROM jobs WHERE status = 'done' AND finished_at < $1").bind(before).execute(exec).await

@@ -40,6 +40,9 @@ pub struct Config {
     pub session_days: i64,
     /// How many teachers the program sets out to reach (the national dashboard's goal).
     pub goal_teachers: i64,
+    /// Issue credentials as `did:web:DOMAIN` (serving `/.well-known/did.json`); `did:key`
+    /// when unset.
+    pub did_web_domain: Option<String>,
 }
 
 /// SMTP relay settings.
@@ -76,6 +79,7 @@ struct Raw {
     trust_proxy_headers: bool,
     session_days: i64,
     goal_teachers: i64,
+    did_web_domain: Option<String>,
 }
 
 impl Default for Raw {
@@ -94,6 +98,7 @@ impl Default for Raw {
             trust_proxy_headers: false,
             session_days: 7,
             goal_teachers: 400_000,
+            did_web_domain: None,
         }
     }
 }
@@ -205,6 +210,21 @@ impl Config {
         if !(1..=90).contains(&raw.session_days) {
             return Err(ConfigError("session_days: use 1 to 90 (ACADEMY_SESSION_DAYS)".into()));
         }
+        let did_web_domain = match raw.did_web_domain.map(|d| d.trim().to_lowercase()).filter(|d| !d.is_empty()) {
+            Some(domain) => {
+                let ok = domain.contains('.')
+                    && domain
+                        .split('.')
+                        .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+                if !ok {
+                    return Err(ConfigError(format!(
+                        "did_web_domain: '{domain}' is not a domain name such as academy.example.org (ACADEMY_DID_WEB_DOMAIN)"
+                    )));
+                }
+                Some(domain)
+            }
+            None => None,
+        };
         if raw.goal_teachers < 1 {
             return Err(ConfigError("goal_teachers: use a positive number (ACADEMY_GOAL_TEACHERS)".into()));
         }
@@ -223,6 +243,7 @@ impl Config {
             trust_proxy_headers: raw.trust_proxy_headers,
             session_days: raw.session_days,
             goal_teachers: raw.goal_teachers,
+            did_web_domain,
         })
     }
 

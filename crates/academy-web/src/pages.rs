@@ -147,6 +147,7 @@ pub fn notice_text(key: Option<&str>) -> Option<String> {
         "pathway-saved" => "The pathway was saved.",
         "content-saved" => "The content was saved.",
         "imported" => "The course package was imported.",
+        "credential-revoked" => "The credential is revoked; verifiers will see it from its status list.",
         _ => return None,
     };
     Some(text.to_owned())

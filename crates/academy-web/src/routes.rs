@@ -5,8 +5,8 @@
 //! handler under `handlers/`, then add one line here.
 
 use crate::handlers::{
-    account, api, assets, auth, author, author_content, catalog, health, home, my_learning, orgs, outbox, pathways,
-    people, player, sessions,
+    account, api, assets, auth, author, author_content, catalog, credentials, health, home, my_learning, orgs, outbox,
+    pathways, people, player, sessions,
 };
 use crate::state::AppState;
 use academy_core::OrgPath;
@@ -201,6 +201,17 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec(M::POST, "/author/pathways/new", may(AuthorContent), Anywhere), post(author::create_pathway)),
         (spec(M::GET, "/author/pathways/{slug}/edit", may(AuthorContent), Anywhere), get(author::edit_pathway)),
         (spec(M::POST, "/author/pathways/{slug}/edit", may(AuthorContent), Anywhere), post(author::update_pathway)),
+        // Credentials
+        (spec(M::GET, "/credentials/{id}", PUBLIC, Anywhere), get(credentials::show_credential)),
+        (spec(M::GET, "/credentials/{id}/credential.json", PUBLIC, Anywhere), get(credentials::credential_json)),
+        (spec(M::GET, "/credentials/{id}/certificate.pdf", PUBLIC, Anywhere), get(credentials::certificate_pdf)),
+        (spec(M::GET, "/status-lists/{id}", PUBLIC, Anywhere), get(credentials::status_list)),
+        (spec(M::GET, "/.well-known/did.json", PUBLIC, Anywhere), get(credentials::did_document)),
+        (spec(M::GET, "/admin/credentials", may(ManageCredentials), Anywhere), get(credentials::list_credentials)),
+        (
+            spec(M::POST, "/admin/credentials/{id}/revoke", may(ManageCredentials), Anywhere),
+            post(credentials::revoke_credential),
+        ),
         // Administration of the organization tree and its people
         (spec(M::GET, "/admin/orgs", may(ViewOrgTree), Anywhere), get(orgs::list_orgs)),
         (spec(M::GET, "/admin/orgs/{id}", may(ViewOrgTree), org), get(orgs::show_org)),
@@ -332,6 +343,13 @@ mod tests {
             ("GET /api/v1/orgs/{id}/members", "S/S F/F A/F A/F A/A F/F"),
             ("POST /api/v1/orgs/{id}/invitations", "S/S F/F F/F A/F A/A F/F"),
             ("GET /learn", "S A A A A A"),
+            ("GET /credentials/{id}", "A A A A A A"),
+            ("GET /credentials/{id}/credential.json", "A A A A A A"),
+            ("GET /credentials/{id}/certificate.pdf", "A A A A A A"),
+            ("GET /status-lists/{id}", "A A A A A A"),
+            ("GET /.well-known/did.json", "A A A A A A"),
+            ("GET /admin/credentials", "S F F F A F"),
+            ("POST /admin/credentials/{id}/revoke", "S F F F A F"),
             ("GET /author", "S F A A A F"),
             ("GET /author/items/new", "S F A A A F"),
             ("POST /author/items/new", "S F A A A F"),

@@ -534,7 +534,7 @@ impl SessionForm {
             errors.add("hub_name", "Name the hub where the session takes place.");
         }
         let meeting = self.meeting_url.trim();
-        if !hub && !(meeting.starts_with("https://") || meeting.starts_with("http://")) {
+        if !(hub || meeting.starts_with("https://") || meeting.starts_with("http://")) {
             errors.add("meeting_url", "Give the meeting link, starting with https://.");
         }
         if item.delivery == Delivery::InPerson && !hub {

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod author;
 pub mod author_content;
 pub mod catalog;
+pub mod credentials;
 pub mod health;
 pub mod home;
 pub mod my_learning;

@@ -39,8 +39,7 @@ async fn load(state: &AppState, ctx: &RequestContext, slug: &str) -> Result<Load
     Ok(Loaded { item, enrollment, steps, modules })
 }
 
-fn learner<'a>(state: &'a AppState, ctx: &RequestContext) -> Result<(i64, String), AppError> {
-    let _ = state;
+fn learner(state: &AppState, ctx: &RequestContext) -> Result<(i64, String), AppError> {
     Ok((ctx.session()?.user_id, state.config.public_url.as_str().trim_end_matches('/').to_owned()))
 }
 

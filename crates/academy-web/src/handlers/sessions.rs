@@ -247,7 +247,7 @@ pub async fn calendar_feed(State(state): State<AppState>, Path(file): Path<Strin
     let user_id = workshops::feed_owner(&state.store, token).await?.ok_or(AppError::NotFound)?;
     let mut events = Vec::new();
     for mine in workshops::my_sessions(&state.store, user_id, time::now() - chrono::Duration::days(90)).await? {
-        if let Some((session, item)) = load(&state, mine.session_id).await.ok() {
+        if let Ok((session, item)) = load(&state, mine.session_id).await {
             events.push(event_for(&state, &session, &item, mine.registration_status == "registered"));
         }
     }

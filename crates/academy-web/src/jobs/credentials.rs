@@ -37,3 +37,28 @@ impl Job for IssueCredential {
         })
     }
 }
+
+/// Issues the credential (a no-op when the earner already holds it) and tells the earner.
+pub async fn run(ctx: &super::JobContext, job_id: i64, job: IssueCredential) -> anyhow::Result<()> {
+    let Some(id) =
+        crate::learn::credentials::issue(&ctx.store, &ctx.config, job.user_id, job.pathway_id, job.item_id).await?
+    else {
+        return Ok(());
+    };
+    let Some(user) = academy_store::users::get(&ctx.store, job.user_id).await? else { return Ok(()) };
+    let credential = academy_store::credentials::get(&ctx.store, &id).await?;
+    let name = credential.map(|c| c.achievement_name).unwrap_or_default();
+    let page = ctx.config.link(&format!("/credentials/{id}"));
+    let body = format!(
+        "Hello {},\n\nCongratulations: you earned \"{name}\".\n\nYour verifiable credential (Open Badges 3.0) and a printable certificate are here:\n{page}\n\n\
+         Anyone you share that link with can check that it is genuine. You can also add the credential to a digital wallet by downloading it from that page.\n",
+        user.display_name
+    );
+    let email = crate::mail::Email {
+        job_id: Some(job_id),
+        to: user.email.as_str(),
+        subject: &format!("You earned: {name}"),
+        body: &body,
+    };
+    ctx.mailer.send(&ctx.store, &email).await
+}

@@ -33,6 +33,7 @@ async fn dispatch(ctx: &JobContext, job: &ClaimedJob) -> anyhow::Result<()> {
     match job.kind.as_str() {
         account_email::SendAccountEmail::KIND => account_email::run(ctx, job.id, job.decode()?).await,
         session_email::SessionEmail::KIND => session_email::run(ctx, job.id, job.decode()?).await,
+        credentials::IssueCredential::KIND => credentials::run(ctx, job.id, job.decode()?).await,
         other => Err(anyhow!("no handler for job kind '{other}'")),
     }
 }

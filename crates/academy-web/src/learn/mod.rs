@@ -8,6 +8,7 @@
 //! - [`pathways`]: deciding when a pathway is complete.
 //! - [`events`]: the xAPI statement for each learning event.
 
+pub mod credentials;
 pub mod events;
 pub mod packages;
 pub mod pathways;

@@ -7,6 +7,7 @@ mod admin;
 mod api;
 mod auth;
 mod bad_input;
+mod learn;
 mod mail;
 mod ops;
 mod support;

@@ -128,18 +128,17 @@ impl TestApp {
         client.post(self.url(action)).form(&all).send().await.expect("post")
     }
 
-    /// Waits until no job is queued or running.
+    /// Waits until no job is due or running (reminders scheduled for later do not count).
     pub async fn drain_jobs(&self) {
         let store = &self.server().store;
-        for _ in 0..200 {
-            let counts = academy_store::jobs::counts(store).await.expect("job counts");
-            let busy = counts.iter().any(|(status, n)| (status == "queued" || status == "running") && *n > 0);
-            if !busy {
+        for _ in 0..400 {
+            let busy = academy_store::jobs::due_or_running(store, academy_core::time::now()).await.expect("job counts");
+            if busy == 0 {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        panic!("jobs did not finish in 10 s");
+        panic!("jobs did not finish in 20 s");
     }
 
     /// The newest outbox message to `to`.

@@ -1,0 +1,194 @@
+//! Credentials: the public verification page, the signed JSON, the printable certificate,
+//! status lists, the did:web document, and revocation by program admins.
+
+use super::see_other;
+use crate::context::RequestContext;
+use crate::error::AppError;
+use crate::learn::credentials::{self as issuing, Verdict};
+use crate::pages::{Layout, NoticeQuery, Pager, notice_text, render_page};
+use crate::state::AppState;
+use academy_core::access::Permission;
+use academy_core::learning::PdHours;
+use academy_core::validation::required_text;
+use academy_store::credentials::{self, Credential, CredentialListing};
+use academy_store::{orgs, users};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "credentials/show.html")]
+struct CredentialPage {
+    layout: Layout,
+    credential: Credential,
+    holder: String,
+    issuer_name: String,
+    verdict: Verdict,
+    hours: PdHours,
+    can_revoke: bool,
+    url: String,
+}
+
+async fn load(state: &AppState, id: &str) -> Result<Credential, AppError> {
+    if uuid::Uuid::parse_str(id).is_err() {
+        return Err(AppError::NotFound);
+    }
+    credentials::get(&state.store, id).await?.ok_or(AppError::NotFound)
+}
+
+/// The public verification page.
+pub async fn show_credential(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Path(id): Path<String>,
+    Query(query): Query<NoticeQuery>,
+) -> Result<Response, AppError> {
+    let credential = load(&state, &id).await?;
+    let holder = users::get(&state.store, credential.user_id).await?.map(|u| u.display_name).unwrap_or_default();
+    let verdict = issuing::check(&state.store, &state.config, &credential).await?;
+    let issuer_name = orgs::root(&state.store).await?.map_or_else(|| "Academy".to_owned(), |o| o.name);
+    let page = CredentialPage {
+        layout: Layout::new(credential.achievement_name.clone(), Some(&ctx))
+            .with_notice(notice_text(query.notice.as_deref())),
+        hours: PdHours::from_tenths(credential.pd_hours_tenths),
+        can_revoke: ctx.session.as_ref().is_some_and(|s| s.principal.can_somewhere(Permission::ManageCredentials)),
+        url: state.config.link(&format!("/credentials/{id}")),
+        holder,
+        issuer_name,
+        verdict,
+        credential,
+    };
+    Ok(render_page(&page)?.into_response())
+}
+
+/// The signed credential, for wallets and verifiers.
+pub async fn credential_json(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, AppError> {
+    let credential = load(&state, &id).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vc+ld+json".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"credential-{id}.json\"")),
+            (header::CACHE_CONTROL, "no-cache".to_owned()),
+        ],
+        credential.document,
+    )
+        .into_response())
+}
+
+/// The printable certificate, with a QR code of the verification page.
+pub async fn certificate_pdf(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, AppError> {
+    let credential = load(&state, &id).await?;
+    let holder = users::get(&state.store, credential.user_id).await?.map(|u| u.display_name).unwrap_or_default();
+    let issuer = orgs::root(&state.store).await?.map_or_else(|| "Academy".to_owned(), |o| o.name);
+    let description = serde_json::from_str::<serde_json::Value>(&credential.document)
+        .ok()
+        .and_then(|v| v["credentialSubject"]["achievement"]["description"].as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let certificate = academy_formats::pdf::Certificate {
+        recipient_name: holder,
+        achievement_name: credential.achievement_name.clone(),
+        description,
+        issuer_name: issuer,
+        issued_on: credential.issued_at.date_naive(),
+        pd_hours: PdHours::from_tenths(credential.pd_hours_tenths),
+        verification_url: state.config.link(&format!("/credentials/{id}")),
+    };
+    let bytes = academy_formats::pdf::certificate(&certificate)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("certificate: {e}")))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("inline; filename=\"certificate-{id}.pdf\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// A signed Bitstring Status List credential.
+pub async fn status_list(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
+    let list = credentials::status_list(&state.store, id).await?.ok_or(AppError::NotFound)?;
+    let document = list.document.ok_or(AppError::NotFound)?;
+    Ok(([(header::CONTENT_TYPE, "application/vc+ld+json"), (header::CACHE_CONTROL, "no-cache, max-age=0")], document)
+        .into_response())
+}
+
+/// The did:web DID document, when the issuer is a did:web.
+pub async fn did_document(State(state): State<AppState>) -> Result<Response, AppError> {
+    if state.config.did_web_domain.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let mut tx = state.store.begin().await?;
+    let identity = issuing::issuer(&mut tx, &state.config).await?;
+    tx.commit().await?;
+    Ok(([(header::CONTENT_TYPE, "application/did+json")], identity.did_document().to_string()).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "credentials/list.html")]
+struct CredentialListPage {
+    layout: Layout,
+    credentials: Vec<CredentialListing>,
+    total: i64,
+    pager: Pager,
+}
+
+/// `?page=`.
+#[derive(Debug, Default, Deserialize)]
+pub struct PageQuery {
+    page: Option<i64>,
+}
+
+/// Every credential issued, newest first.
+pub async fn list_credentials(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Query(query): Query<PageQuery>,
+) -> Result<Response, AppError> {
+    let mut pager = Pager::new(query.page, 50);
+    let rows = pager.trim(credentials::list(&state.store, pager.fetch_limit(), pager.offset()).await?);
+    let page = CredentialListPage {
+        layout: Layout::new("Credentials", Some(&ctx)),
+        total: credentials::count(&state.store).await?,
+        credentials: rows,
+        pager,
+    };
+    Ok(render_page(&page)?.into_response())
+}
+
+/// Fields of the revoke form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RevokeForm {
+    reason: String,
+}
+
+/// Revokes a credential (its status list is re-signed at once).
+pub async fn revoke_credential(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Path(id): Path<String>,
+    axum::Form(form): axum::Form<RevokeForm>,
+) -> Result<Response, AppError> {
+    let session = ctx.session()?.clone();
+    load(&state, &id).await?;
+    let reason = required_text(&form.reason, "Reason", 500).map_err(|m| {
+        let mut errors = academy_core::FieldErrors::new();
+        errors.add("reason", m);
+        AppError::Validation(errors)
+    })?;
+    issuing::revoke(&state.store, &state.config, &id, Some(session.user_id), &reason).await?;
+    let now = academy_core::time::now();
+    academy_store::audit::record(
+        &state.store,
+        Some(session.user_id),
+        "credential.revoke",
+        &format!("credential:{id}"),
+        Some(&reason),
+        now,
+    )
+    .await?;
+    Ok(see_other(&format!("/credentials/{id}?notice=credential-revoked")))
+}

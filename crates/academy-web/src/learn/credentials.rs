@@ -1,0 +1,281 @@
+//! Open Badges 3.0 credentials: the issuer's identity and key, issuing when a pathway or a
+//! credential-bearing item is completed (always from the job queue), revoking through the
+//! Bitstring Status List, and checking a credential for its public page.
+
+use crate::config::Config;
+use academy_core::time;
+use academy_credentials::{
+    Achievement, AchievementType, BitstringStatusListEntry, DidResolver, IssuerIdentity, IssuerKey, NewCredential,
+    NewStatusListCredential, OpenBadgeCredential, Recipient, StatusList, StatusPurpose, issue_at,
+    issue_status_list_credential,
+};
+use academy_store::credentials::{self as stored, NewCredential as StoredCredential};
+use academy_store::{Store, Tx, catalog, orgs, pathways, users};
+use anyhow::{Context, anyhow};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use chrono::{DateTime, Utc};
+use url::Url;
+
+/// Bits in each status list: the specification's minimum, 16 KiB.
+pub const LIST_SIZE: i64 = 131_072;
+
+/// Indexes are handed out in a scrambled order (an odd stride over a power-of-two list is a
+/// permutation), so a credential's index does not reveal how many were issued before it.
+fn scrambled(sequence: i64) -> i64 {
+    (sequence * 48_271) % LIST_SIZE
+}
+
+/// The issuer, loading its key or making one on first use. With a did:web domain configured
+/// the issuer is `did:web:DOMAIN`, otherwise `did:key`.
+pub async fn issuer(tx: &mut Tx, config: &Config) -> anyhow::Result<IssuerIdentity> {
+    let now = time::now();
+    if let Some(stored) = stored::active_key(&mut *tx).await? {
+        let secret = STANDARD.decode(&stored.secret_key).context("the stored issuer key is not base64")?;
+        let key = IssuerKey::from_secret_bytes(&secret).map_err(|e| anyhow!("the stored issuer key: {e}"))?;
+        let identity = identity(key, config)?;
+        if identity.did() == stored.did {
+            return Ok(identity);
+        }
+        // The configured identity changed (did:key ↔ did:web): record it, keeping the key.
+        stored::insert_key(
+            tx,
+            identity.did(),
+            identity.verification_method(),
+            &stored.public_key,
+            &stored.secret_key,
+            now,
+        )
+        .await?;
+        return Ok(identity);
+    }
+    let key = IssuerKey::generate();
+    let public = key.public_key().to_multibase();
+    let secret = STANDARD.encode(key.secret_bytes());
+    let identity = identity(key, config)?;
+    stored::insert_key(tx, identity.did(), identity.verification_method(), &public, &secret, now).await?;
+    Ok(identity)
+}
+
+fn identity(key: IssuerKey, config: &Config) -> anyhow::Result<IssuerIdentity> {
+    match &config.did_web_domain {
+        Some(domain) => IssuerIdentity::did_web(key, domain).map_err(|e| anyhow!("did:web for {domain}: {e}")),
+        None => Ok(IssuerIdentity::did_key(key)),
+    }
+}
+
+/// A resolver that knows this server's did:web document (did:key needs none).
+pub fn resolver(identity: &IssuerIdentity) -> anyhow::Result<DidResolver> {
+    if identity.did().starts_with("did:web:") {
+        DidResolver::new().with_did_web_document(identity.did_document()).map_err(|e| anyhow!("{e}"))
+    } else {
+        Ok(DidResolver::new())
+    }
+}
+
+fn link(config: &Config, path: &str) -> anyhow::Result<Url> {
+    Url::parse(&config.link(path)).with_context(|| format!("the public URL of {path}"))
+}
+
+/// What a credential is for, resolved.
+struct Award {
+    achievement: Achievement,
+    hours: academy_core::learning::PdHours,
+    completed_at: DateTime<Utc>,
+}
+
+async fn award(
+    tx: &mut Tx,
+    config: &Config,
+    user_id: i64,
+    pathway_id: Option<i64>,
+    item_id: Option<i64>,
+) -> anyhow::Result<Award> {
+    let markdown_text = |md: &str| md.replace(['*', '_', '#', '`'], "").trim().to_owned();
+    if let Some(pathway_id) = pathway_id {
+        let pathway = pathways::get(&mut *tx, pathway_id).await?.context("the pathway is gone")?;
+        let (completed_at, tenths) =
+            pathways::completion(&mut *tx, pathway_id, user_id).await?.context("the pathway was not completed")?;
+        let hours = academy_core::learning::PdHours::from_tenths(tenths);
+        let achievement = Achievement::new(
+            &link(config, &format!("/learn/pathways/{}", pathway.slug))?,
+            &pathway.title,
+            &pathway.summary,
+            markdown_text(&pathway.criteria_md),
+            AchievementType::MicroCredential,
+        )
+        .with_credits_available(
+            academy_credentials::PdHours::new(hours.as_f64()).map_err(|e| anyhow!("hours: {e:?}"))?,
+        );
+        return Ok(Award { achievement, hours, completed_at });
+    }
+    let item_id = item_id.context("a credential needs a pathway or an item")?;
+    let item = catalog::item(&mut *tx, item_id).await?.context("the item is gone")?;
+    let enrollment = academy_store::progress::find(&mut *tx, user_id, item_id).await?.context("no enrollment")?;
+    let completed_at = enrollment.completed_at.context("the item was not completed")?;
+    let hours = item.pd_hours();
+    let achievement = Achievement::new(
+        &link(config, &format!("/learn/items/{}", item.slug))?,
+        &item.title,
+        &item.summary,
+        format!("Completed {} ({}), including every step it requires.", item.title, item.kind.label().to_lowercase()),
+        AchievementType::CertificateOfCompletion,
+    )
+    .with_credits_available(academy_credentials::PdHours::new(hours.as_f64()).map_err(|e| anyhow!("hours: {e:?}"))?);
+    Ok(Award { achievement, hours, completed_at })
+}
+
+/// Issues the credential for a completed pathway or item, once. Returns its id, or `None`
+/// when the earner already holds it.
+pub async fn issue(
+    store: &Store,
+    config: &Config,
+    user_id: i64,
+    pathway_id: Option<i64>,
+    item_id: Option<i64>,
+) -> anyhow::Result<Option<String>> {
+    if stored::exists_for(store, user_id, pathway_id, item_id).await? {
+        return Ok(None);
+    }
+    let now = time::now();
+    let mut tx = store.begin().await?;
+    let user = users::get(&mut tx, user_id).await?.context("the earner's account is gone")?;
+    let award = award(&mut tx, config, user_id, pathway_id, item_id).await?;
+    let identity = issuer(&mut tx, config).await?;
+    let empty = STANDARD.encode(StatusList::new().as_bytes());
+    let (list_id, sequence) = stored::allocate_index(&mut tx, LIST_SIZE, &empty, now).await?;
+    let index = scrambled(sequence);
+    let list_url = link(config, &format!("/status-lists/{list_id}"))?;
+    let id = uuid::Uuid::new_v4().to_string();
+    let credential_url = link(config, &format!("/credentials/{id}"))?;
+    let program = orgs::root(&mut tx).await?.map_or_else(|| "Academy".to_owned(), |o| o.name);
+    let issuer = academy_credentials::Issuer { identity, name: program, url: config.public_url.clone() };
+    let recipient = Recipient::new(user.email.clone());
+    let credential: OpenBadgeCredential = issue_at(
+        &issuer,
+        &NewCredential {
+            id: &credential_url,
+            achievement: &award.achievement,
+            recipient: &recipient,
+            valid_from: award.completed_at,
+            valid_until: None,
+            credits_earned: Some(
+                academy_credentials::PdHours::new(award.hours.as_f64()).map_err(|e| anyhow!("hours: {e:?}"))?,
+            ),
+            status: Some(BitstringStatusListEntry::revocation(&list_url, usize::try_from(index)?)),
+        },
+        now,
+    )
+    .map_err(|e| anyhow!("signing the credential: {e}"))?;
+    let document = credential.to_json().map_err(|e| anyhow!("{e}"))?;
+    let inserted = stored::insert(
+        &mut tx,
+        &StoredCredential {
+            id: &id,
+            user_id,
+            pathway_id,
+            item_id,
+            achievement_name: &award.achievement.name,
+            pd_hours_tenths: award.hours.tenths(),
+            status_list_id: list_id,
+            status_index: index,
+            document: &document,
+        },
+        now,
+    )
+    .await?;
+    if !inserted {
+        tx.rollback().await?;
+        return Ok(None);
+    }
+    let list = stored::lock_status_list(&mut tx, list_id).await?.context("the status list")?;
+    if list.document.is_none() {
+        let signed = sign_list(&issuer.identity, &list_url, &list.bits, now)?;
+        stored::save_status_list(&mut tx, list_id, &list.bits, &signed, now).await?;
+    }
+    let home = config.public_url.as_str().trim_end_matches('/').to_owned();
+    let context = super::events::Context { home_page: &home, user_id, registration: None, parent: None };
+    let activity = super::events::Activity {
+        id: credential_url.to_string(),
+        kind: super::events::kinds::BADGE,
+        name: award.achievement.name.clone(),
+    };
+    super::events::record(&mut tx, &context, super::events::Event::Earned, &activity, now).await?;
+    tx.commit().await?;
+    Ok(Some(id))
+}
+
+fn sign_list(identity: &IssuerIdentity, url: &Url, bits: &str, now: DateTime<Utc>) -> anyhow::Result<String> {
+    let bytes = STANDARD.decode(bits).context("stored status bits are not base64")?;
+    let list = StatusList::from_bytes(bytes).map_err(|e| anyhow!("{e}"))?;
+    let signed = issue_status_list_credential(
+        identity,
+        &NewStatusListCredential {
+            id: url,
+            purpose: StatusPurpose::Revocation,
+            list: &list,
+            valid_from: now,
+            valid_until: None,
+        },
+        now,
+    )
+    .map_err(|e| anyhow!("signing the status list: {e}"))?;
+    Ok(signed.to_string())
+}
+
+/// Revokes a credential: sets its bit and re-signs its status list, in one transaction.
+pub async fn revoke(store: &Store, config: &Config, id: &str, by: Option<i64>, reason: &str) -> anyhow::Result<bool> {
+    let now = time::now();
+    let mut tx = store.begin().await?;
+    let credential = stored::get(&mut tx, id).await?.context("no such credential")?;
+    let list = stored::lock_status_list(&mut tx, credential.status_list_id).await?.context("its status list")?;
+    if !stored::mark_revoked(&mut tx, id, by, reason, now).await? {
+        return Ok(false);
+    }
+    let mut bits = StatusList::from_bytes(STANDARD.decode(&list.bits)?).map_err(|e| anyhow!("{e}"))?;
+    bits.set(usize::try_from(credential.status_index)?, true).map_err(|e| anyhow!("{e}"))?;
+    let encoded = STANDARD.encode(bits.as_bytes());
+    let identity = issuer(&mut tx, config).await?;
+    let url = link(config, &format!("/status-lists/{}", list.id))?;
+    let signed = sign_list(&identity, &url, &encoded, now)?;
+    stored::save_status_list(&mut tx, list.id, &encoded, &signed, now).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// What the public page says about a credential.
+#[derive(Debug, Clone)]
+pub struct Verdict {
+    /// The proof checks out.
+    pub signature_valid: bool,
+    /// Why not, when it does not.
+    pub problem: Option<String>,
+    /// The issuer's DID.
+    pub issuer: String,
+    /// Revoked per its status list.
+    pub revoked: bool,
+}
+
+/// Checks a stored credential's proof and its revocation bit, as an outside verifier would.
+pub async fn check(store: &Store, config: &Config, credential: &stored::Credential) -> anyhow::Result<Verdict> {
+    let mut tx = store.begin().await?;
+    let identity = issuer(&mut tx, config).await?;
+    let list = stored::status_list(&mut tx, credential.status_list_id).await?;
+    tx.commit().await?;
+    let resolver = resolver(&identity)?;
+    let (signature_valid, problem, issuer) = match academy_credentials::verify(&credential.document, &resolver) {
+        Ok(verified) => (true, None, verified.issuer),
+        Err(e) => (false, Some(e.to_string()), String::new()),
+    };
+    let revoked = match list.and_then(|l| l.document) {
+        Some(document) => {
+            let credential_json: serde_json::Value = serde_json::from_str(&credential.document)?;
+            let list_json: serde_json::Value = serde_json::from_str(&document)?;
+            academy_credentials::check_status(&credential_json, &list_json, &resolver)
+                .map(|c| c.is_set)
+                .unwrap_or(credential.revoked_at.is_some())
+        }
+        None => credential.revoked_at.is_some(),
+    };
+    Ok(Verdict { signature_valid, problem, issuer, revoked })
+}

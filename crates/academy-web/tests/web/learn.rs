@@ -1,0 +1,465 @@
+//! Learning end to end: the catalog, a course with lessons, quizzes and reflections, a lab,
+//! workshops with waitlists and check-in codes, calendars, transcripts and learning records.
+
+use crate::support::{TestApp, location, on_both, texts};
+use academy_store::{Backend, catalog, query, workshops};
+use reqwest::{Client, StatusCode};
+use scraper::Html;
+
+on_both!(
+    the_catalog_filters_and_searches,
+    a_course_is_taken_step_by_step_and_recorded,
+    quiz_answers_for_another_attempt_are_refused,
+    a_lab_task_completes_with_the_work_it_asks_for,
+    a_full_session_has_a_waitlist_that_moves_up,
+    attendance_by_code_completes_the_workshop,
+    calendars_and_transcripts_download,
+);
+
+async fn the_catalog_filters_and_searches(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let client = app.signed_in("teacher@academy.test").await;
+    let all = app.get_html(&client, "/learn/catalog").await;
+    assert_eq!(texts(&all, "#results"), ["9 results"], "six courses and labs, three workshops");
+    let labs = app.get_html(&client, "/learn/catalog?format=hands-on-lab").await;
+    assert!(
+        texts(&labs, ".card .meta").iter().all(|m| m.starts_with("Hands-on lab")),
+        "{:?}",
+        texts(&labs, ".card .meta")
+    );
+    assert_eq!(texts(&labs, "#results"), ["2 results"]);
+    let ethics = app.get_html(&client, "/learn/catalog?strand=ethics").await;
+    let titles = texts(&ethics, ".card h3");
+    assert!(titles.iter().all(|t| !t.is_empty()) && titles.len() == 3, "{titles:?}");
+    let search = app.get_html(&client, "/learn/catalog?q=privac").await;
+    let found = texts(&search, ".card h3");
+    assert!(found.iter().any(|t| t.contains("Privacy")), "prefix search finds privacy: {found:?}");
+    let hostile =
+        app.get_html(&client, "/learn/catalog?q=%27%3B+DROP+TABLE+catalog_items%3B+--+%22*&strand=nonsense").await;
+    assert_eq!(
+        texts(&hostile, "#results"),
+        ["0 results"],
+        "hostile text is only words, and an unknown strand is ignored"
+    );
+    let again = app.get_html(&client, "/learn/catalog").await;
+    assert_eq!(texts(&again, "#results"), ["9 results"]);
+    let short = app.get_html(&client, "/learn/catalog?length=short&grade=k-2").await;
+    assert!(texts(&short, ".card .meta").iter().all(|m| !m.contains("90 min") && !m.contains("180 min")));
+    app.stop().await;
+}
+
+async fn enroll(app: &TestApp, client: &Client, slug: &str) {
+    let path = format!("/learn/items/{slug}");
+    let response = app.post_form(client, &path, &format!("{path}/enroll"), &[]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(response.headers()), format!("{path}/continue"));
+}
+
+async fn step_page(app: &TestApp, client: &Client, slug: &str, position: i64) -> Html {
+    app.get_html(client, &format!("/learn/items/{slug}/steps/{position}")).await
+}
+
+/// Answers every question of the open attempt on the page, right or wrong.
+async fn answer_quiz(app: &TestApp, client: &Client, slug: &str, position: i64, right: bool) -> reqwest::Response {
+    let store = &app.server().store;
+    let item = catalog::item_by_slug(store, slug).await.expect("q").expect("item");
+    let step = catalog::steps(store, item.id)
+        .await
+        .expect("steps")
+        .into_iter()
+        .find(|s| s.position == position)
+        .expect("step");
+    let quiz = step.quiz().expect("decode").expect("quiz");
+    let path = format!("/learn/items/{slug}/steps/{position}");
+    let started = app.post_form(client, &path, &format!("{path}/attempts"), &[]).await;
+    assert_eq!(started.status(), StatusCode::SEE_OTHER);
+    let page = step_page(app, client, slug, position).await;
+    let action = page
+        .select(&scraper::Selector::parse("form[action*=\"/attempts/\"]").expect("selector"))
+        .next()
+        .and_then(|f| f.value().attr("action"))
+        .expect("an open attempt")
+        .to_owned();
+    let token = crate::support::input_value(&page, "csrf_token").expect("token");
+    let mut fields: Vec<(String, String)> = vec![("csrf_token".into(), token)];
+    for (i, q) in quiz.questions.iter().enumerate() {
+        let name = format!("q{}", i + 1);
+        match (&q.answer, right) {
+            (academy_core::learning::Answer::Choices(c), true) => {
+                fields.extend(c.iter().map(|n| (name.clone(), n.to_string())))
+            }
+            (academy_core::learning::Answer::Accept(a), true) => fields.push((name, a[0].clone())),
+            (academy_core::learning::Answer::Choices(c), false) => {
+                let wrong = (0..q.choices.len()).find(|n| !c.contains(n)).unwrap_or(0);
+                fields.push((name, wrong.to_string()));
+            }
+            (academy_core::learning::Answer::Accept(_), false) => fields.push((name, "no idea".into())),
+        }
+    }
+    client.post(app.url(&action)).form(&fields).send().await.expect("submit")
+}
+
+async fn a_course_is_taken_step_by_step_and_recorded(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let client = app.signed_in("teacher@academy.test").await;
+    let slug = "student-privacy-and-ai";
+    enroll(&app, &client, slug).await;
+    let store = &app.server().store;
+    let item = catalog::item_by_slug(store, slug).await.expect("q").expect("item");
+    let steps = catalog::steps(store, item.id).await.expect("steps");
+    let resume = client.get(app.url(&format!("/learn/items/{slug}/continue"))).send().await.expect("get");
+    assert_eq!(location(resume.headers()), format!("/learn/items/{slug}/steps/1"));
+
+    for step in &steps {
+        let page = step_page(&app, &client, slug, step.position).await;
+        assert_eq!(texts(&page, "h1"), [step.title.clone()]);
+        let base = format!("/learn/items/{slug}/steps/{}", step.position);
+        match step.kind {
+            academy_core::learning::StepKind::Lesson => {
+                assert!(!texts(&page, ".prose h2").is_empty(), "the lesson's Markdown is rendered");
+                let done = app.post_form(&client, &base, &format!("{base}/complete"), &[]).await;
+                assert_eq!(done.status(), StatusCode::SEE_OTHER);
+            }
+            academy_core::learning::StepKind::Quiz => {
+                let failed = answer_quiz(&app, &client, slug, step.position, false).await;
+                assert!(location(failed.headers()).contains("notice=quiz-failed"), "{}", location(failed.headers()));
+                let page = app.get_html(&client, &location(failed.headers())).await;
+                assert!(!texts(&page, ".results .wrong").is_empty(), "wrong answers are shown with feedback");
+                assert!(!texts(&page, ".feedback").is_empty());
+                let passed = answer_quiz(&app, &client, slug, step.position, true).await;
+                let to = location(passed.headers());
+                assert!(to.contains("quiz-passed") || to.contains("item-completed"), "{to}");
+            }
+            academy_core::learning::StepKind::Reflection => {
+                let short =
+                    app.post_form(&client, &base, &format!("{base}/reflection"), &[("text", "Too short.")]).await;
+                assert_eq!(short.status(), StatusCode::UNPROCESSABLE_ENTITY);
+                assert!(short.text().await.expect("body").contains("Your draft is saved"));
+                let draft = step_page(&app, &client, slug, step.position).await;
+                assert_eq!(texts(&draft, "textarea#text"), ["Too short."], "the draft is kept");
+                let needed = step.min_words.unwrap_or(30) as usize;
+                let words = "I will remove student names and ID numbers before I paste any work into a tool. "
+                    .repeat(needed / 10 + 2);
+                let saved =
+                    app.post_form(&client, &base, &format!("{base}/reflection"), &[("text", words.as_str())]).await;
+                assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+            }
+            academy_core::learning::StepKind::Task => unreachable!("a course has no tasks"),
+        }
+    }
+    let page = app.get_html(&client, &format!("/learn/items/{slug}?notice=item-completed")).await;
+    assert!(
+        texts(&page, "#progress-heading + p").join(" ").starts_with("Completed"),
+        "{:?}",
+        texts(&page, "#progress-heading + p")
+    );
+    let transcript = app.get_html(&client, "/learn/transcript").await;
+    assert_eq!(texts(&transcript, "tbody tr td:nth-child(2)"), [item.title.clone()]);
+    assert_eq!(texts(&transcript, "tfoot td"), ["1.0"]);
+
+    let teacher =
+        academy_store::users::by_email(store, &academy_core::Email::parse("teacher@academy.test").expect("e"))
+            .await
+            .expect("q")
+            .expect("t");
+    let verbs: Vec<(String, i64)> =
+        query("SELECT verb, COUNT(*) FROM xapi_statements WHERE actor = $1 GROUP BY verb ORDER BY verb")
+            .bind(teacher.id.to_string())
+            .fetch_all(store)
+            .await
+            .expect("statements");
+    let has = |v: &str| verbs.iter().any(|(verb, _)| verb.ends_with(v));
+    assert!(has("/launched") && has("/completed") && has("/answered") && has("/passed") && has("/failed"), "{verbs:?}");
+    let (statement,): (String,) =
+        query("SELECT statement FROM xapi_statements WHERE actor = $1 AND verb LIKE '%/passed' LIMIT 1")
+            .bind(teacher.id.to_string())
+            .fetch_one(store)
+            .await
+            .expect("passed");
+    let parsed = academy_xapi::Statement::from_json(&statement).expect("a valid xAPI statement");
+    assert!(
+        parsed.context.as_ref().and_then(|c| c.registration).is_some(),
+        "statements carry the enrollment's registration"
+    );
+    assert!(!statement.contains("teacher@academy.test"), "no email in learning records");
+    app.stop().await;
+}
+
+async fn quiz_answers_for_another_attempt_are_refused(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let client = app.signed_in("teacher@academy.test").await;
+    let slug = "how-language-models-work";
+    enroll(&app, &client, slug).await;
+    let store = &app.server().store;
+    let item = catalog::item_by_slug(store, slug).await.expect("q").expect("item");
+    let quiz_step = catalog::steps(store, item.id)
+        .await
+        .expect("steps")
+        .into_iter()
+        .find(|s| s.kind == academy_core::learning::StepKind::Quiz)
+        .expect("a quiz");
+    let base = format!("/learn/items/{slug}/steps/{}", quiz_step.position);
+    let first = answer_quiz(&app, &client, slug, quiz_step.position, false).await;
+    assert_eq!(first.status(), StatusCode::SEE_OTHER);
+    let (first_attempt,): (i64,) = query("SELECT MAX(id) FROM quiz_attempts").fetch_one(store).await.expect("attempt");
+    let token = app.csrf(&client, &base).await;
+    let replay = client
+        .post(app.url(&format!("{base}/attempts/{first_attempt}")))
+        .form(&[("csrf_token", token.as_str()), ("q1", "0")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(replay.status(), StatusCode::CONFLICT, "a submitted attempt cannot be answered again");
+    assert!(replay.text().await.expect("body").contains("already submitted"));
+    let other = client
+        .post(app.url(&format!("{base}/attempts/999999")))
+        .form(&[("csrf_token", token.as_str()), ("q1", "0")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(other.status(), StatusCode::CONFLICT);
+    let (count,): (i64,) = query("SELECT COUNT(*) FROM quiz_attempts WHERE submitted_at IS NOT NULL")
+        .fetch_one(store)
+        .await
+        .expect("count");
+    assert_eq!(count, 1, "nothing was recorded for the refused answers");
+    app.stop().await;
+}
+
+async fn a_lab_task_completes_with_the_work_it_asks_for(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let client = app.signed_in("teacher@academy.test").await;
+    let slug = "prompting-for-teachers";
+    enroll(&app, &client, slug).await;
+    let store = &app.server().store;
+    let item = catalog::item_by_slug(store, slug).await.expect("q").expect("item");
+    let task = catalog::steps(store, item.id)
+        .await
+        .expect("steps")
+        .into_iter()
+        .find(|s| s.kind == academy_core::learning::StepKind::Task)
+        .expect("a task");
+    let base = format!("/learn/items/{slug}/steps/{}", task.position);
+    let page = step_page(&app, &client, slug, task.position).await;
+    assert!(
+        texts(&page, "main p strong").iter().any(|t| t.contains("Paste or write your work")),
+        "the rule says what completes the step"
+    );
+    let thin = app.post_form(&client, &base, &format!("{base}/task"), &[("text", "my prompt"), ("link", "")]).await;
+    assert_eq!(thin.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(thin.text().await.expect("body").contains("characters about your work"));
+    let work = "Role: you are a grade 7 science teacher's assistant. Task: write three exit-ticket questions on photosynthesis. \
+                Context: my students just finished a lab with elodea. Constraints: one question must ask students to explain, not recall. \
+                Output: a numbered list. I changed the constraint after the first answer was all recall.";
+    let done = app.post_form(&client, &base, &format!("{base}/task"), &[("text", work), ("link", "")]).await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    let (response,): (String,) =
+        query("SELECT response FROM step_progress WHERE step_id = $1 AND status = 'completed'")
+            .bind(task.id)
+            .fetch_one(store)
+            .await
+            .expect("completed");
+    assert!(response.contains("photosynthesis"), "the submitted work is kept: {response}");
+    app.stop().await;
+}
+
+/// A workshop session starting soon, with `seats` seats, facilitated by the demo facilitator.
+async fn session_soon(app: &TestApp, seats: i64, starts_in_minutes: i64) -> i64 {
+    let store = &app.server().store;
+    let item = catalog::item_by_slug(store, "ai-ethics-roundtable").await.expect("q").expect("workshop");
+    let district = academy_store::orgs::by_nces_id(store, "4899901").await.expect("q").expect("district");
+    let now = academy_core::time::now();
+    let mut tx = store.begin().await.expect("begin");
+    let id = workshops::create_session(
+        &mut tx,
+        &workshops::NewSession {
+            item_id: item.id,
+            host_org_id: Some(district.id),
+            starts_at: now + chrono::Duration::minutes(starts_in_minutes),
+            ends_at: now + chrono::Duration::minutes(starts_in_minutes + 60),
+            time_zone: "America/Chicago".into(),
+            capacity: seats,
+            location_kind: "virtual".into(),
+            hub_name: None,
+            hub_address: None,
+            meeting_url: Some("https://meet.example.org/roundtable".into()),
+        },
+        None,
+        now,
+    )
+    .await
+    .expect("session");
+    let facilitator =
+        academy_store::users::by_email(store, &academy_core::Email::parse("facilitator@academy.test").expect("e"))
+            .await
+            .expect("q")
+            .expect("f");
+    workshops::add_facilitator(&mut tx, id, facilitator.id).await.expect("facilitator");
+    tx.commit().await.expect("commit");
+    id
+}
+
+async fn teacher_emails(app: &TestApp, n: usize) -> Vec<String> {
+    let rows: Vec<(String,)> = query(
+        "SELECT email FROM users WHERE email LIKE '%.%@academy.test' AND email NOT LIKE 'texas.%' ORDER BY id LIMIT $1",
+    )
+    .bind(n as i64)
+    .fetch_all(&app.server().store)
+    .await
+    .expect("teachers");
+    rows.into_iter().map(|r| r.0).collect()
+}
+
+async fn a_full_session_has_a_waitlist_that_moves_up(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let id = session_soon(&app, 2, 24 * 60).await;
+    let page = format!("/workshops/sessions/{id}");
+    let emails = teacher_emails(&app, 4).await;
+    let mut clients = Vec::new();
+    for email in &emails {
+        let client = app.signed_in(email).await;
+        let response = app.post_form(&client, &page, &format!("{page}/register"), &[]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{email}");
+        clients.push((client, location(response.headers())));
+    }
+    assert!(clients[0].1.ends_with("notice=registered") && clients[1].1.ends_with("notice=registered"));
+    assert!(clients[2].1.ends_with("notice=waitlisted") && clients[3].1.ends_with("notice=waitlisted"));
+    let third = app.get_html(&clients[2].0, &page).await;
+    assert!(
+        texts(&third, "#you-heading + p").join(" ").contains("waitlist, number 1"),
+        "{:?}",
+        texts(&third, "#you-heading + p")
+    );
+
+    let twice = app.post_form(&clients[0].0, &page, &format!("{page}/register"), &[]).await;
+    assert_eq!(twice.status(), StatusCode::CONFLICT);
+    assert!(twice.text().await.expect("body").contains("already registered"));
+
+    let cancel = app.post_form(&clients[1].0, &page, &format!("{page}/cancel"), &[]).await;
+    assert_eq!(cancel.status(), StatusCode::SEE_OTHER);
+    let store = &app.server().store;
+    let roster = workshops::roster(store, id).await.expect("roster");
+    let seated: Vec<&str> = roster.iter().filter(|r| r.status == "registered").map(|r| r.email.as_str()).collect();
+    assert!(
+        seated.contains(&emails[0].as_str()) && seated.contains(&emails[2].as_str()),
+        "the first on the waitlist got the seat: {seated:?}"
+    );
+    assert_eq!(roster.iter().filter(|r| r.status == "waitlisted").count(), 1);
+
+    let promoted = app.last_mail(&emails[2]).await;
+    assert!(promoted.subject.starts_with("A seat opened up"), "{}", promoted.subject);
+    let waitlisted = academy_store::outbox::list(store, Some(&emails[3]), 5, 0).await.expect("mail");
+    assert!(waitlisted.iter().any(|m| m.subject.starts_with("You're on the waitlist")));
+    let reminders: Vec<(String,)> = query("SELECT payload FROM jobs WHERE kind = 'session_email' AND run_at > $1")
+        .bind(academy_core::time::now())
+        .fetch_all(store)
+        .await
+        .expect("reminders");
+    assert!(
+        reminders.iter().any(|(p,)| p.contains("reminder_day") || p.contains("reminder_hour")),
+        "reminders wait in the queue"
+    );
+
+    let past = session_soon(&app, 5, -30).await;
+    let late = app
+        .post_form(
+            &clients[3].0,
+            &format!("/workshops/sessions/{past}"),
+            &format!("/workshops/sessions/{past}/register"),
+            &[],
+        )
+        .await;
+    assert_eq!(late.status(), StatusCode::CONFLICT, "a session that has started takes no registrations");
+    app.stop().await;
+}
+
+async fn attendance_by_code_completes_the_workshop(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let id = session_soon(&app, 10, 10).await;
+    let page = format!("/workshops/sessions/{id}");
+    let teacher = app.signed_in("teacher@academy.test").await;
+    app.post_form(&teacher, &page, &format!("{page}/register"), &[]).await;
+    let facilitator = app.signed_in("facilitator@academy.test").await;
+    let roster_path = format!("{page}/roster");
+    let other = app.signed_in("texas.admin@academy.test").await;
+    assert_eq!(
+        other.get(app.url(&roster_path)).send().await.expect("get").status(),
+        StatusCode::OK,
+        "the host's org admin runs it too"
+    );
+    assert_eq!(teacher.get(app.url(&roster_path)).send().await.expect("get").status(), StatusCode::FORBIDDEN);
+
+    let wrong = app.post_form(&teacher, &page, &format!("{page}/check-in"), &[("code", "ZZZZZZ")]).await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY, "no code is showing yet");
+    let opened = app.post_form(&facilitator, &roster_path, &format!("{page}/check-in-code"), &[]).await;
+    assert_eq!(opened.status(), StatusCode::SEE_OTHER);
+    let roster = app.get_html(&facilitator, &roster_path).await;
+    let code = texts(&roster, ".check-in-code").pop().expect("a code is shown");
+    assert_eq!(code.len(), 6);
+    let bad = app.post_form(&teacher, &page, &format!("{page}/check-in"), &[("code", "AAAAAA")]).await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().await.expect("body").contains("not right, or it has expired"));
+    let spaced = format!("{} {}", &code[..3], code[3..].to_lowercase());
+    let ok = app.post_form(&teacher, &page, &format!("{page}/check-in"), &[("code", spaced.as_str())]).await;
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    assert!(location(ok.headers()).ends_with("notice=checked-in"));
+    let transcript = app.get_html(&teacher, "/learn/transcript").await;
+    assert!(
+        texts(&transcript, "tbody td").iter().any(|t| t.contains("Hard Cases")),
+        "attending completes the workshop"
+    );
+
+    // An expired code no longer works.
+    let store = &app.server().store;
+    query("UPDATE workshop_sessions SET check_in_expires_at = $1 WHERE id = $2")
+        .bind(academy_core::time::now() - chrono::Duration::minutes(1))
+        .bind(id)
+        .execute(store)
+        .await
+        .expect("expire");
+    let late_teacher = app.signed_in(&teacher_emails(&app, 1).await[0]).await;
+    app.post_form(&late_teacher, &page, &format!("{page}/register"), &[]).await;
+    let expired = app.post_form(&late_teacher, &page, &format!("{page}/check-in"), &[("code", code.as_str())]).await;
+    assert_eq!(expired.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    app.stop().await;
+}
+
+async fn calendars_and_transcripts_download(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let id = session_soon(&app, 10, 60 * 48).await;
+    let teacher = app.signed_in("teacher@academy.test").await;
+    let page = format!("/workshops/sessions/{id}");
+    app.post_form(&teacher, &page, &format!("{page}/register"), &[]).await;
+    let ics = teacher.get(app.url(&format!("{page}/calendar.ics"))).send().await.expect("get");
+    assert_eq!(ics.headers()["content-type"], "text/calendar; charset=utf-8");
+    let body = ics.text().await.expect("body");
+    assert!(
+        body.starts_with("BEGIN:VCALENDAR\r\n")
+            && body.contains("BEGIN:VEVENT")
+            && body.contains("Join online: https://meet.example.org/roundtable"),
+        "{body}"
+    );
+    let feed_page = app.get_html(&teacher, "/learn/calendar").await;
+    let feed_url = scraper::Selector::parse("#feed")
+        .ok()
+        .and_then(|s| feed_page.select(&s).next().and_then(|e| e.value().attr("value").map(str::to_owned)))
+        .expect("feed url");
+    let feed = app.client().get(&feed_url).send().await.expect("get feed");
+    assert_eq!(feed.status(), StatusCode::OK, "calendar apps fetch it without signing in");
+    assert!(feed.text().await.expect("body").contains(&format!("UID:session-{id}@")));
+    let reset = app.post_form(&teacher, "/learn/calendar", "/learn/calendar/reset", &[]).await;
+    assert_eq!(reset.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.client().get(&feed_url).send().await.expect("get").status(),
+        StatusCode::NOT_FOUND,
+        "the old address stops working"
+    );
+
+    let csv = teacher.get(app.url("/learn/transcript.csv")).send().await.expect("get");
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    assert!(csv.text().await.expect("body").starts_with("completed_on,title,kind,pd_hours"));
+    let pdf = teacher.get(app.url("/learn/transcript.pdf")).send().await.expect("get");
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    assert!(pdf.bytes().await.expect("body").starts_with(b"%PDF-"));
+    app.stop().await;
+}
