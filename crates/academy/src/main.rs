@@ -6,6 +6,7 @@
 //! - `outbox list|show`: mail kept when no SMTP relay is configured.
 //! - `import nces-ccd`: loads districts and schools from NCES CCD directory files.
 //! - `course import|export`: course packages (docs/course-format.md).
+//! - `credentials list|show|revoke`: issued Open Badges credentials.
 //! - `bench web`: the shipped web benchmark.
 //!
 //! Configuration comes from `ACADEMY_*` environment variables, `DATABASE_URL` and an optional
@@ -13,6 +14,7 @@
 
 mod bench;
 mod course;
+mod credentials;
 mod import;
 mod outbox;
 mod serve;
@@ -55,6 +57,9 @@ enum Command {
     /// Imports and exports course packages.
     #[command(subcommand)]
     Course(course::CourseCommand),
+    /// Lists, shows and revokes issued credentials.
+    #[command(subcommand)]
+    Credentials(credentials::CredentialsCommand),
     /// Runs the shipped benchmarks.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -93,6 +98,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Outbox(command) => outbox::run(cli.config.as_deref(), command).await,
         Command::Import(command) => import::run(cli.config.as_deref(), command).await,
         Command::Course(command) => course::run(cli.config.as_deref(), command).await,
+        Command::Credentials(command) => credentials::run(cli.config.as_deref(), command).await,
         Command::Bench(command) => bench::run(command).await,
     }
 }

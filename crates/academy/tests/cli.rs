@@ -231,3 +231,95 @@ fn import_is_all_or_nothing_on_sqlite() {
 fn import_is_all_or_nothing_on_postgres() {
     import_is_all_or_nothing(Backend::Postgres);
 }
+
+#[test]
+fn course_packages_import_all_or_nothing_from_the_shell() {
+    let dir = tempfile::tempdir().expect("dir");
+    let curriculum = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../curriculum");
+    let admin = academy(
+        dir.path(),
+        None,
+        &["user", "create", "--email", "a@example.org", "--role", "program-admin", "--invite"],
+        None,
+    );
+    assert!(admin.status.success(), "{}", text(&admin));
+    let broken = dir.path().join("broken");
+    std::fs::create_dir_all(broken.join("01")).expect("dir");
+    std::fs::write(
+        broken.join("course.toml"),
+        "format = \"academy-course/1\"\nslug = \"x-course\"\ntitle = \"X\"\nkind = \"course\"\nstrand = \"ethic\"\nsummary = \"S\"\n\
+         grade_bands = [\"k-2\"]\nsubjects = [\"all\"]\nminutes = 30\npd_hours = 0.5\n\n[[modules]]\ntitle = \"M\"\n\n\
+         [[modules.steps]]\nkind = \"lesson\"\ntitle = \"L\"\nfile = \"01/missing.md\"\n",
+    )
+    .expect("write");
+    let refused = academy(dir.path(), None, &["course", "import", broken.to_str().expect("utf8")], None);
+    assert!(!refused.status.success());
+    let message = text(&refused);
+    assert!(message.contains("course.toml:5: strand: 'ethic' is not one of"), "{message}");
+    assert!(message.contains("course.toml:18: modules[0].steps[0].file: 01/missing.md does not exist"), "{message}");
+
+    let package = curriculum.join("how-language-models-work");
+    let imported = academy(dir.path(), None, &["course", "import", package.to_str().expect("utf8"), "--publish"], None);
+    assert!(imported.status.success(), "{}", text(&imported));
+    assert!(text(&imported).starts_with("Imported \"How Language Models Work"), "{}", text(&imported));
+    let again = academy(dir.path(), None, &["course", "import", package.to_str().expect("utf8")], None);
+    assert!(text(&again).starts_with("Updated"), "{}", text(&again));
+    let out = dir.path().join("exported");
+    let exported =
+        academy(dir.path(), None, &["course", "export", "how-language-models-work", out.to_str().expect("utf8")], None);
+    assert!(exported.status.success(), "{}", text(&exported));
+    let original = academy_formats::course::read_dir(&package).expect("original");
+    let round = academy_formats::course::read_dir(&out).expect("exported package reads back");
+    assert_eq!(round.modules, original.modules, "the export carries the same content");
+    let missing = academy(
+        dir.path(),
+        None,
+        &["course", "export", "no-such-course", dir.path().join("x").to_str().expect("utf8")],
+        None,
+    );
+    assert!(text(&missing).contains("no item with slug 'no-such-course'"));
+}
+
+#[test]
+fn issued_credentials_are_listed_shown_and_revoked_from_the_shell() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let dir = tempfile::tempdir().expect("dir");
+    let url = format!("sqlite://{}", dir.path().join("academy.db").display());
+    let empty = academy(dir.path(), Some(&url), &["credentials", "list"], None);
+    assert_eq!(String::from_utf8_lossy(&empty.stdout).trim(), "No credentials have been issued.");
+    let issued: Vec<String> = runtime.block_on(async {
+        let store = academy_store::Store::connect(&url, &Default::default()).await.expect("open");
+        store.migrate().await.expect("migrate");
+        academy_web::demo::load(&store, "http://127.0.0.1:8080").await.expect("demo");
+        let config = academy_web::config::Config::for_data_dir(dir.path(), Some(url.clone())).expect("config");
+        let earned: Vec<(i64, i64)> =
+            academy_store::query("SELECT user_id, pathway_id FROM pathway_completions ORDER BY user_id, pathway_id")
+                .fetch_all(&store)
+                .await
+                .expect("completions");
+        let mut ids = Vec::new();
+        for (user, pathway) in earned {
+            let id = academy_web::learn::credentials::issue(&store, &config, user, Some(pathway), None)
+                .await
+                .expect("issue");
+            ids.push(id.expect("new"));
+        }
+        store.close().await;
+        ids
+    });
+    assert_eq!(issued.len(), 6);
+    let listed = academy(dir.path(), Some(&url), &["credentials", "list"], None);
+    let out = String::from_utf8_lossy(&listed.stdout).into_owned();
+    assert_eq!(out.lines().count(), 7, "a header and six credentials:\n{out}");
+    assert!(out.contains("AI-Ready Educator") && out.contains("valid"), "{out}");
+    let shown = academy(dir.path(), Some(&url), &["credentials", "show", &issued[0]], None);
+    let json: serde_json::Value = serde_json::from_slice(&shown.stdout).expect("the signed credential as JSON");
+    assert_eq!(json["proof"]["cryptosuite"], "eddsa-rdfc-2022");
+    let revoked =
+        academy(dir.path(), Some(&url), &["credentials", "revoke", &issued[0], "--reason", "pilot test"], None);
+    assert!(revoked.status.success(), "{}", text(&revoked));
+    let listed = academy(dir.path(), Some(&url), &["credentials", "list"], None);
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("revoked"));
+    let unknown = academy(dir.path(), Some(&url), &["credentials", "show", "nope"], None);
+    assert!(text(&unknown).contains("no credential nope"));
+}

@@ -48,7 +48,7 @@ async fn the_catalog_filters_and_searches(backend: Backend) {
     app.stop().await;
 }
 
-async fn enroll(app: &TestApp, client: &Client, slug: &str) {
+pub(crate) async fn enroll(app: &TestApp, client: &Client, slug: &str) {
     let path = format!("/learn/items/{slug}");
     let response = app.post_form(client, &path, &format!("{path}/enroll"), &[]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -60,7 +60,13 @@ async fn step_page(app: &TestApp, client: &Client, slug: &str, position: i64) ->
 }
 
 /// Answers every question of the open attempt on the page, right or wrong.
-async fn answer_quiz(app: &TestApp, client: &Client, slug: &str, position: i64, right: bool) -> reqwest::Response {
+pub(crate) async fn answer_quiz(
+    app: &TestApp,
+    client: &Client,
+    slug: &str,
+    position: i64,
+    right: bool,
+) -> reqwest::Response {
     let store = &app.server().store;
     let item = catalog::item_by_slug(store, slug).await.expect("q").expect("item");
     let step = catalog::steps(store, item.id)
