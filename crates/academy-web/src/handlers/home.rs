@@ -43,11 +43,22 @@ struct ResearchRow {
     teachers: Cell,
 }
 
+struct SessionLine {
+    id: i64,
+    title: String,
+    when: String,
+    registered: i64,
+    capacity: i64,
+}
+
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
     layout: Layout,
     name: String,
+    sessions: Vec<SessionLine>,
+    cohorts: Vec<(academy_store::pathways::Cohort, String)>,
+    learning: Vec<academy_store::progress::LearningCard>,
     roles: Vec<String>,
     teacher: Option<TeacherPanel>,
     groups: Vec<ScopePanel>,
@@ -127,9 +138,38 @@ pub async fn show_home(
         }
     }
 
+    let mut sessions = Vec::new();
+    for s in academy_store::workshops::facilitated_by(store, session.user_id, academy_core::time::now()).await? {
+        let title = academy_store::catalog::item(store, s.session.item_id).await?.map(|i| i.title).unwrap_or_default();
+        sessions.push(SessionLine {
+            id: s.session.id,
+            when: crate::learn_pages::session_time(&s.session),
+            title,
+            registered: s.registered,
+            capacity: s.session.capacity,
+        });
+    }
+    let cohorts = academy_store::pathways::cohorts_of(store, session.user_id).await?;
+    let learning: Vec<_> = academy_store::progress::my_learning(store, session.user_id)
+        .await?
+        .into_iter()
+        .filter(|c| c.completed_at.is_none())
+        .take(3)
+        .collect();
     let layout = Layout::new("Home", Some(&ctx)).with_notice(notice_text(query.notice.as_deref()));
-    let page =
-        HomePage { layout, name: session.display_name.clone(), roles, teacher, groups, scopes, program, research };
+    let page = HomePage {
+        layout,
+        name: session.display_name.clone(),
+        sessions,
+        cohorts,
+        learning,
+        roles,
+        teacher,
+        groups,
+        scopes,
+        program,
+        research,
+    };
     Ok(render_page(&page)?.into_response())
 }
 
