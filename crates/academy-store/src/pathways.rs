@@ -373,7 +373,7 @@ pub async fn cohort_members<'c>(exec: impl Into<Exec<'c>>, cohort: &Cohort) -> R
         "SELECT u.id AS user_id, u.display_name, u.email, m.role,
                 (SELECT COUNT(*) FROM pathway_items p JOIN enrollments e ON e.item_id = p.item_id
                   WHERE p.pathway_id = $2 AND e.user_id = u.id AND e.status = 'completed') AS items_done,
-                (SELECT COALESCE(SUM(e.pd_hours_tenths), 0) FROM pathway_items p JOIN enrollments e ON e.item_id = p.item_id
+                (SELECT CAST(COALESCE(SUM(e.pd_hours_tenths), 0) AS BIGINT) FROM pathway_items p JOIN enrollments e ON e.item_id = p.item_id
                   WHERE p.pathway_id = $2 AND e.user_id = u.id AND e.status = 'completed') AS hours_tenths,
                 (SELECT c.completed_at FROM pathway_completions c WHERE c.pathway_id = $2 AND c.user_id = u.id) AS completed_at
          FROM cohort_members m JOIN users u ON u.id = m.user_id WHERE m.cohort_id = $1

@@ -218,6 +218,18 @@ pub async fn add_cohort_member(
     let now = time::now();
     let mut tx = state.store.begin().await?;
     pathways::add_cohort_member(&mut tx, id, person.id, role, now).await?;
+    if role == "facilitator" {
+        // Facilitating a cohort is facilitating at its organization: a real, visible grant.
+        academy_store::users::add_grant(
+            &mut tx,
+            person.id,
+            org.id,
+            academy_core::Role::Facilitator,
+            Some(session.user_id),
+            now,
+        )
+        .await?;
+    }
     if let Some(pathway_id) = cohort.pathway_id {
         pathways::join(&mut tx, pathway_id, person.id, now).await?;
     }

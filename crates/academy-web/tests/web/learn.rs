@@ -14,6 +14,8 @@ on_both!(
     a_full_session_has_a_waitlist_that_moves_up,
     attendance_by_code_completes_the_workshop,
     calendars_and_transcripts_download,
+    the_last_seat_goes_to_exactly_one_of_many,
+    cohorts_follow_a_pathway,
 );
 
 async fn the_catalog_filters_and_searches(backend: Backend) {
@@ -467,5 +469,111 @@ async fn calendars_and_transcripts_download(backend: Backend) {
     let pdf = teacher.get(app.url("/learn/transcript.pdf")).send().await.expect("get");
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
     assert!(pdf.bytes().await.expect("body").starts_with(b"%PDF-"));
+    app.stop().await;
+}
+
+async fn the_last_seat_goes_to_exactly_one_of_many(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let id = session_soon(&app, 3, 24 * 60).await;
+    let page = format!("/workshops/sessions/{id}");
+    let emails = teacher_emails(&app, 12).await;
+    let mut ready = Vec::new();
+    for email in &emails {
+        let client = app.signed_in(email).await;
+        let token = app.csrf(&client, &page).await;
+        ready.push((client, token));
+    }
+    let mut racers = Vec::new();
+    for (client, token) in ready {
+        let url = app.url(&format!("{page}/register"));
+        racers.push(tokio::spawn(async move {
+            client.post(url).form(&[("csrf_token", token.as_str())]).send().await.map(|r| r.status())
+        }));
+    }
+    for racer in racers {
+        assert_eq!(racer.await.expect("join").expect("post"), StatusCode::SEE_OTHER);
+    }
+    let roster = workshops::roster(&app.server().store, id).await.expect("roster");
+    assert_eq!(roster.iter().filter(|r| r.status == "registered").count(), 3, "never more seats than capacity");
+    assert_eq!(roster.iter().filter(|r| r.status == "waitlisted").count(), 9);
+    app.stop().await;
+}
+
+async fn cohorts_follow_a_pathway(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let store = &app.server().store;
+    let local: (i64,) = query("SELECT id FROM orgs WHERE name = 'Riverbend Education Association'")
+        .fetch_one(store)
+        .await
+        .expect("local");
+    let admin = app.signed_in("texas.admin@academy.test").await;
+    let new = format!("/admin/orgs/{}/cohorts/new", local.0);
+    let bad =
+        app.post_form(&admin, &new, &new, &[("name", ""), ("pathway", "nope"), ("starts_on", "2027-02-30")]).await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let created = app
+        .post_form(
+            &admin,
+            &new,
+            &new,
+            &[
+                ("name", "Riverbend spring cohort"),
+                ("pathway", "ai-ready-educator"),
+                ("starts_on", "2027-01-15"),
+                ("ends_on", "2027-05-30"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::SEE_OTHER);
+    let cohort = location(created.headers()).split('?').next().unwrap_or_default().to_owned();
+    let earner: (String,) =
+        query("SELECT u.email FROM users u JOIN pathway_completions c ON c.user_id = u.id ORDER BY u.id LIMIT 1")
+            .fetch_one(store)
+            .await
+            .expect("an earner");
+    for email in [earner.0.as_str(), "teacher@academy.test"] {
+        let added =
+            app.post_form(&admin, &cohort, &format!("{cohort}/members"), &[("email", email), ("role", "member")]).await;
+        assert_eq!(added.status(), StatusCode::SEE_OTHER, "{email}");
+    }
+    let unknown = app
+        .post_form(
+            &admin,
+            &cohort,
+            &format!("{cohort}/members"),
+            &[("email", "ghost@academy.test"), ("role", "member")],
+        )
+        .await;
+    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let facilitator = app.signed_in("facilitator@academy.test").await;
+    assert_eq!(
+        facilitator.get(app.url(&cohort)).send().await.expect("get").status(),
+        StatusCode::FORBIDDEN,
+        "a district facilitator is not the local's"
+    );
+    let made = app
+        .post_form(
+            &admin,
+            &cohort,
+            &format!("{cohort}/members"),
+            &[("email", "facilitator@academy.test"), ("role", "facilitator")],
+        )
+        .await;
+    assert_eq!(made.status(), StatusCode::SEE_OTHER);
+    let page = app.get_html(&facilitator, &cohort).await;
+    let rows = texts(&page, "tbody tr");
+    assert!(rows.iter().any(|r| r.contains("Completed")), "{rows:?}");
+    assert!(rows.iter().any(|r| r.starts_with("Priya Natarajan member 0 of 7")), "{rows:?}");
+    let teacher = app.signed_in("teacher@academy.test").await;
+    assert_eq!(
+        teacher.get(app.url(&cohort)).send().await.expect("get").status(),
+        StatusCode::FORBIDDEN,
+        "members do not see each other's progress"
+    );
+    let mine = app.get_html(&teacher, "/learn").await;
+    assert!(
+        texts(&mine, "#pathways-heading + ul li").iter().any(|t| t.contains("AI-Ready Educator")),
+        "joining the cohort adds its pathway"
+    );
     app.stop().await;
 }
