@@ -143,6 +143,9 @@ pub fn notice_text(key: Option<&str>) -> Option<String> {
         "item-updated" => "The catalog entry was saved.",
         "status-changed" => "The status was changed.",
         "session-created" => "The session was scheduled.",
+        "session-updated" => {
+            "The session was changed. Everyone registered is being told; added seats went to the waitlist."
+        }
         "session-cancelled" => "The session was cancelled; everyone registered is being told by email.",
         "pathway-saved" => "The pathway was saved.",
         "content-saved" => "The content was saved.",

@@ -935,3 +935,70 @@ pub async fn update_pathway(
     tx.commit().await?;
     Ok(see_other(&format!("/learn/pathways/{slug}?notice=pathway-saved")))
 }
+
+/// The form to change a session's time, place or seats.
+pub async fn edit_session(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let session = workshops::session(&state.store, id).await?.ok_or(AppError::NotFound)?;
+    let item = catalog::item(&state.store, session.item_id).await?.ok_or(AppError::NotFound)?;
+    let tz: chrono_tz::Tz = session.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let (starts, ends) = (session.starts_at.with_timezone(&tz), session.ends_at.with_timezone(&tz));
+    let form = SessionForm {
+        date: starts.format("%Y-%m-%d").to_string(),
+        start: starts.format("%H:%M").to_string(),
+        end: ends.format("%H:%M").to_string(),
+        time_zone: session.time_zone.clone(),
+        capacity: session.capacity.to_string(),
+        location_kind: session.location_kind.clone(),
+        hub_name: session.hub_name.clone().unwrap_or_default(),
+        hub_address: session.hub_address.clone().unwrap_or_default(),
+        meeting_url: session.meeting_url.clone().unwrap_or_default(),
+        host_org_id: session.host_org_id.map(|h| h.to_string()).unwrap_or_default(),
+        facilitator_email: String::new(),
+    };
+    let page = SessionFormPage {
+        layout: Layout::new(format!("Change session: {}", item.title), Some(&ctx)),
+        action: format!("/author/sessions/{id}/edit"),
+        item,
+        form,
+        errors: FieldErrors::new(),
+        creating: false,
+    };
+    Ok(render_page(&page)?.into_response())
+}
+
+/// Saves a session's new time, place or seats; registrants are told, the waitlist moves up.
+pub async fn update_session(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Path(id): Path<i64>,
+    axum::Form(form): axum::Form<SessionForm>,
+) -> Result<Response, AppError> {
+    let user = ctx.session()?.clone();
+    let session = workshops::session(&state.store, id).await?.ok_or(AppError::NotFound)?;
+    let item = catalog::item(&state.store, session.item_id).await?.ok_or(AppError::NotFound)?;
+    let (new, _) = match form.parse(&item) {
+        Ok(parsed) => parsed,
+        Err(errors) => {
+            let page = SessionFormPage {
+                layout: Layout::new(format!("Change session: {}", item.title), Some(&ctx)),
+                action: format!("/author/sessions/{id}/edit"),
+                item,
+                form,
+                errors,
+                creating: false,
+            };
+            return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    let now = time::now();
+    let mut tx = state.store.begin().await?;
+    crate::learn::workshops::reschedule(&mut tx, id, &new, now).await?;
+    audit::record(&mut tx, Some(user.user_id), "session.update", &format!("session:{id}"), Some(&item.title), now)
+        .await?;
+    tx.commit().await?;
+    Ok(see_other(&format!("/author/items/{}?notice=session-updated", item.slug)))
+}

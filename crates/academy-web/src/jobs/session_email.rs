@@ -24,6 +24,8 @@ pub enum SessionEmailKind {
     ReminderHour,
     /// The session was cancelled.
     Cancelled,
+    /// The session's time or place changed.
+    Changed,
 }
 
 /// Send one session email.
@@ -40,6 +42,10 @@ pub struct SessionEmail {
     /// When the registration (or its latest renewal) was made, so that a re-registration
     /// gets its own reminders.
     pub registered_at: String,
+    /// For reminders and change notices: the session's start when they were scheduled. A
+    /// reminder for a start that has since moved is not sent (the move scheduled new ones).
+    #[serde(default)]
+    pub session_starts_at: Option<String>,
 }
 
 impl SessionEmail {
@@ -51,14 +57,30 @@ impl SessionEmail {
             user_id: registration.user_id,
             kind,
             registered_at: registration.registered_at.to_rfc3339(),
+            session_starts_at: None,
         }
+    }
+
+    /// A reminder or change notice tied to the session's current start.
+    pub fn for_start(
+        registration: &Registration,
+        kind: SessionEmailKind,
+        starts_at: chrono::DateTime<chrono::Utc>,
+    ) -> Self {
+        Self { session_starts_at: Some(starts_at.to_rfc3339()), ..Self::new(registration, kind) }
     }
 }
 
 impl Job for SessionEmail {
     const KIND: &'static str = "session_email";
     fn dedupe_key(&self) -> Option<String> {
-        Some(format!("session-email:{}:{:?}:{}", self.registration_id, self.kind, self.registered_at))
+        Some(format!(
+            "session-email:{}:{:?}:{}:{}",
+            self.registration_id,
+            self.kind,
+            self.registered_at,
+            self.session_starts_at.as_deref().unwrap_or("-")
+        ))
     }
 }
 
@@ -70,16 +92,19 @@ pub async fn run(ctx: &JobContext, job_id: i64, job: SessionEmail) -> anyhow::Re
     let registration = workshops::registration(&ctx.store, session.id, user.id).await?;
     let now = academy_core::time::now();
     let status = registration.as_ref().map(|r| r.status.as_str()).unwrap_or("cancelled");
-    let applies = match job.kind {
-        SessionEmailKind::Confirmed | SessionEmailKind::Promoted => {
-            status == "registered" && session.status == "scheduled"
-        }
-        SessionEmailKind::Waitlisted => status == "waitlisted" && session.status == "scheduled",
-        SessionEmailKind::ReminderDay | SessionEmailKind::ReminderHour => {
-            status == "registered" && session.status == "scheduled" && session.starts_at > now
-        }
-        SessionEmailKind::Cancelled => session.status == "cancelled",
-    };
+    let moved = job.session_starts_at.as_deref().is_some_and(|at| at != session.starts_at.to_rfc3339());
+    let applies = !moved
+        && match job.kind {
+            SessionEmailKind::Confirmed | SessionEmailKind::Promoted => {
+                status == "registered" && session.status == "scheduled"
+            }
+            SessionEmailKind::Waitlisted => status == "waitlisted" && session.status == "scheduled",
+            SessionEmailKind::ReminderDay | SessionEmailKind::ReminderHour => {
+                status == "registered" && session.status == "scheduled" && session.starts_at > now
+            }
+            SessionEmailKind::Cancelled => session.status == "cancelled",
+            SessionEmailKind::Changed => status == "registered" && session.status == "scheduled",
+        };
     if !applies {
         tracing::info!(kind = ?job.kind, registration = job.registration_id, "session email no longer applies");
         return Ok(());
@@ -113,6 +138,10 @@ pub async fn run(ctx: &JobContext, job_id: i64, job: SessionEmail) -> anyhow::Re
         SessionEmailKind::ReminderHour => {
             (format!("Starting soon: {}", item.title), "Your workshop session starts within the hour.")
         }
+        SessionEmailKind::Changed => (
+            format!("Changed: {}", item.title),
+            "The time or place of your workshop session has changed. The details below are the new ones.",
+        ),
         SessionEmailKind::Cancelled => (
             format!("Cancelled: {}", item.title),
             "We are sorry: this session has been cancelled. Other sessions of the workshop are listed on its page.",

@@ -104,16 +104,6 @@ async fn promote_next(tx: &mut Tx, session: &Session, now: DateTime<Utc>) -> Res
     Ok(Some(next.user_id))
 }
 
-/// Raises a session's capacity or frees seats: promotes from the waitlist while seats remain.
-pub async fn fill_from_waitlist(tx: &mut Tx, session_id: i64, now: DateTime<Utc>) -> Result<Vec<i64>, LearnError> {
-    let (session, _) = locked(tx, session_id).await?;
-    let mut promoted = Vec::new();
-    while let Some(user_id) = promote_next(tx, &session, now).await? {
-        promoted.push(user_id);
-    }
-    Ok(promoted)
-}
-
 /// The confirmation now, and reminders a day and an hour before the session (those that are
 /// still in the future).
 async fn schedule_emails(
@@ -123,16 +113,51 @@ async fn schedule_emails(
     first: SessionEmailKind,
     now: DateTime<Utc>,
 ) -> Result<(), LearnError> {
-    jobs::enqueue(tx, &SessionEmail::new(registration, first), now, now).await?;
+    jobs::enqueue(tx, &SessionEmail::for_start(registration, first, session.starts_at), now, now).await?;
     for (kind, before) in
         [(SessionEmailKind::ReminderDay, Duration::hours(24)), (SessionEmailKind::ReminderHour, Duration::hours(1))]
     {
         let at = session.starts_at - before;
         if at > now {
-            jobs::enqueue(tx, &SessionEmail::new(registration, kind), at, now).await?;
+            jobs::enqueue(tx, &SessionEmail::for_start(registration, kind, session.starts_at), at, now).await?;
         }
     }
     Ok(())
+}
+
+/// Changes a session's time, place or seats. Everyone registered is told when the time or
+/// place moves (with new reminders; the old ones lapse), and added seats go to the waitlist
+/// in order. Fewer seats than people registered keeps everyone registered: nobody loses a
+/// seat they were given.
+pub async fn reschedule(
+    tx: &mut Tx,
+    session_id: i64,
+    new: &workshops::NewSession,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>, LearnError> {
+    let (before, _) = locked(tx, session_id).await?;
+    if before.status == "cancelled" {
+        return Err(LearnError::Refused("This session was cancelled.".into()));
+    }
+    workshops::update_session(tx, session_id, new, now).await?;
+    let after = workshops::session(&mut *tx, session_id).await?.ok_or(LearnError::NotFound)?;
+    let moved = before.starts_at != after.starts_at
+        || before.ends_at != after.ends_at
+        || before.location_kind != after.location_kind
+        || before.hub_address != after.hub_address
+        || before.meeting_url != after.meeting_url;
+    if moved {
+        for entry in workshops::roster(&mut *tx, session_id).await?.into_iter().filter(|r| r.status == "registered") {
+            let registration =
+                workshops::registration(&mut *tx, session_id, entry.user_id).await?.ok_or(LearnError::NotFound)?;
+            schedule_emails(tx, &registration, &after, SessionEmailKind::Changed, now).await?;
+        }
+    }
+    let mut promoted = Vec::new();
+    while let Some(user_id) = promote_next(tx, &after, now).await? {
+        promoted.push(user_id);
+    }
+    Ok(promoted)
 }
 
 /// How long a check-in code works after it is shown.

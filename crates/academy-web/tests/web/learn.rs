@@ -16,6 +16,7 @@ on_both!(
     calendars_and_transcripts_download,
     the_last_seat_goes_to_exactly_one_of_many,
     cohorts_follow_a_pathway,
+    a_rescheduled_session_tells_people_and_fills_new_seats,
 );
 
 async fn the_catalog_filters_and_searches(backend: Backend) {
@@ -575,5 +576,60 @@ async fn cohorts_follow_a_pathway(backend: Backend) {
         texts(&mine, "#pathways-heading + ul li").iter().any(|t| t.contains("AI-Ready Educator")),
         "joining the cohort adds its pathway"
     );
+    app.stop().await;
+}
+
+async fn a_rescheduled_session_tells_people_and_fills_new_seats(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let id = session_soon(&app, 1, 3 * 24 * 60).await;
+    let page = format!("/workshops/sessions/{id}");
+    let emails = teacher_emails(&app, 3).await;
+    for email in &emails {
+        let client = app.signed_in(email).await;
+        app.post_form(&client, &page, &format!("{page}/register"), &[]).await;
+    }
+    let store = &app.server().store;
+    let facilitator = app.signed_in("facilitator@academy.test").await;
+    let edit = format!("/author/sessions/{id}/edit");
+    let form = app.get_html(&facilitator, &edit).await;
+    let value = |name: &str| crate::support::input_value(&form, name).unwrap_or_default();
+    let new_date = (academy_core::time::now() + chrono::Duration::days(10)).format("%Y-%m-%d").to_string();
+    let saved = app
+        .post_form(
+            &facilitator,
+            &edit,
+            &edit,
+            &[
+                ("date", new_date.as_str()),
+                ("start", value("start").as_str()),
+                ("end", value("end").as_str()),
+                ("time_zone", "America/Chicago"),
+                ("capacity", "2"),
+                ("location_kind", "virtual"),
+                ("meeting_url", "https://meet.example.org/roundtable"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let roster = workshops::roster(store, id).await.expect("roster");
+    assert_eq!(roster.iter().filter(|r| r.status == "registered").count(), 2, "the added seat went to the waitlist");
+    let changed = app.last_mail(&emails[0]).await;
+    assert!(changed.subject.starts_with("Changed:"), "{}", changed.subject);
+    let promoted = app.last_mail(&emails[1]).await;
+    assert!(promoted.subject.starts_with("A seat opened up"), "{}", promoted.subject);
+    // The reminder scheduled for the old time lapses when it comes due.
+    query("UPDATE jobs SET run_at = $1 WHERE kind = 'session_email' AND payload LIKE '%reminder_day%'")
+        .bind(academy_core::time::now())
+        .execute(store)
+        .await
+        .expect("due now");
+    app.drain_jobs().await;
+    let reminders: Vec<(String,)> =
+        query("SELECT subject FROM outbox WHERE to_address = $1 AND subject LIKE 'Tomorrow:%'")
+            .bind(&emails[0])
+            .fetch_all(store)
+            .await
+            .expect("outbox");
+    assert_eq!(reminders.len(), 1, "only the reminder for the new time is sent, not the stale one");
     app.stop().await;
 }
