@@ -10,11 +10,12 @@
 //! 2. the Rust tests: `cargo nextest run --workspace ARGS…` when cargo-nextest is installed, else
 //!    `cargo test --workspace ARGS…`. Their PostgreSQL halves run when `TEST_DATABASE_URL` is
 //!    set (and must, when `ACADEMY_REQUIRE_POSTGRES=1`); the environment is passed through;
-//! 3. `cargo build -p academy`, the debug server binary the browser test starts;
-//! 4. the browser test in `tests/browser/` (Debian's Chromium, playwright-core and axe-core).
-//!    Without `/usr/bin/chromium` it is skipped, or fails when `ACADEMY_REQUIRE_BROWSER=1`.
+//! 3. `cargo build -p academy`, the debug server binary the browser tests start;
+//! 4. the browser tests: every `*.test.mjs` in `tests/browser/`, one after the other, in name
+//!    order (Debian's Chromium, playwright-core and axe-core). Without `/usr/bin/chromium` they
+//!    are skipped, or fail when `ACADEMY_REQUIRE_BROWSER=1`.
 //!
-//! Every stage runs even when an earlier one failed (the browser test needs the build), a
+//! Every stage runs even when an earlier one failed (the browser tests need the build), a
 //! summary follows, and the exit code is non-zero when any stage failed. The binary is found in
 //! `$CARGO_TARGET_DIR/debug` (default `./target/debug`). This crate uses only `std`, so it builds
 //! in seconds.
@@ -26,13 +27,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant, SystemTime};
 
-/// Where the browser test expects Chromium; it never uses a downloaded browser.
+/// Where the browser tests expect Chromium; it never uses a downloaded browser.
 const CHROMIUM: &str = "/usr/bin/chromium";
-/// The browser test's exit code when Chromium is not installed.
+/// A browser test's exit code when Chromium is not installed.
 const CHROMIUM_MISSING: i32 = 77;
-/// The browser test, relative to the workspace root.
+/// The browser tests' folder, relative to the workspace root; each `*.test.mjs` in it is a test.
 const BROWSER_DIR: &str = "tests/browser";
-const BROWSER_TEST: &str = "signin.test.mjs";
+const BROWSER_TEST_SUFFIX: &str = ".test.mjs";
 
 const USAGE: &str = "\
 usage: cargo xtask TASK
@@ -40,7 +41,7 @@ usage: cargo xtask TASK
 tasks:
   test [ARGS...]   the whole test suite: npm ci in tests/browser (when due), Rust tests (cargo
                    nextest, else cargo test; ARGS are passed to it), the debug build of academy,
-                   then the browser test
+                   then the browser tests (every tests/browser/*.test.mjs)
 
 environment:
   CARGO_TARGET_DIR          where cargo builds (default ./target)
@@ -116,7 +117,7 @@ fn test(runner_args: Vec<OsString>) -> ExitCode {
     let mut stages = Vec::new();
 
     // Before the Rust tests, which use these packages too (academy-credentials runs
-    // verifier-core); the browser test after them finds them installed.
+    // verifier-core); the browser tests after them find them installed.
     stages.push(run_stage("npm ci (tests/browser)", || npm_ci(&ws)));
 
     let (runner, mut cmd) = if ws.has_nextest() {
@@ -133,7 +134,7 @@ fn test(runner_args: Vec<OsString>) -> ExitCode {
     let built = matches!(build.outcome, Outcome::Passed);
     stages.push(build);
 
-    stages.push(run_stage("browser test (tests/browser)", || {
+    stages.push(run_stage("browser tests (tests/browser)", || {
         if built { browser_test(&ws) } else { Outcome::Failed("not run: the academy build failed".into()) }
     }));
 
@@ -248,15 +249,39 @@ fn browser_test(ws: &Workspace) -> Outcome {
             "the node modules in {BROWSER_DIR} are missing or stale (see the npm ci stage)"
         ));
     }
-    let mut node = command("node");
-    node.arg(BROWSER_TEST).current_dir(&dir).env("ACADEMY_BIN", ws.academy_bin());
-    println!("$ ACADEMY_BIN={} {}", ws.academy_bin().display(), describe(&node));
-    match node.status() {
-        Ok(status) if status.success() => Outcome::Passed,
-        Ok(status) if status.code() == Some(CHROMIUM_MISSING) => chromium_missing(),
-        Ok(status) => Outcome::Failed(format!("the browser test exited with {status}")),
-        Err(error) => Outcome::Failed(format!("cannot run node (is Node.js 20 installed?): {error}")),
+    let tests = match browser_tests(&dir) {
+        Ok(tests) if tests.is_empty() => return Outcome::Failed(format!("no *{BROWSER_TEST_SUFFIX} in {BROWSER_DIR}")),
+        Ok(tests) => tests,
+        Err(error) => return Outcome::Failed(format!("cannot list {}: {error}", dir.display())),
+    };
+    // Each file runs even when an earlier one failed; the outcome names every one that failed.
+    let mut failed = Vec::new();
+    for test in &tests {
+        let mut node = command("node");
+        node.arg(test).current_dir(&dir).env("ACADEMY_BIN", ws.academy_bin());
+        println!("$ ACADEMY_BIN={} {}", ws.academy_bin().display(), describe(&node));
+        match node.status() {
+            Ok(status) if status.success() => {}
+            Ok(status) if status.code() == Some(CHROMIUM_MISSING) => return chromium_missing(),
+            Ok(status) => failed.push(format!("{test} exited with {status}")),
+            Err(error) => return Outcome::Failed(format!("cannot run node (is Node.js 20 installed?): {error}")),
+        }
     }
+    if failed.is_empty() { Outcome::Passed } else { Outcome::Failed(failed.join("; ")) }
+}
+
+/// The browser tests: the names of the `*.test.mjs` files in `dir`, sorted.
+fn browser_tests(dir: &Path) -> std::io::Result<Vec<String>> {
+    let mut tests = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let Ok(name) = entry.file_name().into_string() else { continue };
+        if name.ends_with(BROWSER_TEST_SUFFIX) && entry.file_type()?.is_file() {
+            tests.push(name);
+        }
+    }
+    tests.sort();
+    Ok(tests)
 }
 
 /// Installs the Node packages of `tests/browser` with `npm ci` when due (idempotent).

@@ -44,12 +44,13 @@ impl Layout {
         let mut nav = Vec::new();
         if let Some(session) = session {
             let p = &session.principal;
-            let links: [(&'static str, &'static str, bool); 7] = [
+            let links: [(&'static str, &'static str, bool); 8] = [
                 ("/", "Home", true),
                 ("/learn", "My learning", true),
                 ("/learn/catalog", "Catalog", true),
                 ("/author", "Authoring", p.can_somewhere(Permission::AuthorContent)),
                 ("/admin/orgs", "Organizations", p.can_somewhere(Permission::ViewOrgTree)),
+                ("/admin/credentials", "Credentials", p.can_somewhere(Permission::ManageCredentials)),
                 ("/admin/outbox", "Outbox", p.can_somewhere(Permission::ReadOutbox)),
                 ("/account", "Account", true),
             ];

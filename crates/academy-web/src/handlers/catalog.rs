@@ -4,7 +4,7 @@ use super::see_other;
 use crate::context::RequestContext;
 use crate::error::AppError;
 use crate::learn::progress::{self as learn_progress, Learner};
-use crate::learn_pages::{markdown, session_time};
+use crate::learn_pages::{markdown_in_section, session_time};
 use crate::pages::{Layout, NoticeQuery, Pager, notice_text, render_page};
 use crate::state::AppState;
 use academy_core::learning::{Delivery, GradeBand, ItemKind, StepKind, Strand, Subject};
@@ -269,7 +269,7 @@ pub async fn show_item(
     }
     let page = ItemPage {
         layout: Layout::new(item.title.clone(), Some(&ctx)).with_notice(notice_text(query.notice.as_deref())),
-        description: markdown(&item.description_md),
+        description: markdown_in_section(&item.description_md),
         bands,
         subjects,
         done_steps: done.len(),

@@ -4,7 +4,7 @@ use super::see_other;
 use crate::context::RequestContext;
 use crate::error::AppError;
 use crate::learn::pathways::{earned_hours, is_complete};
-use crate::learn_pages::markdown;
+use crate::learn_pages::markdown_in_section;
 use crate::pages::{Layout, NoticeQuery, notice_text, render_page, render_with_status};
 use crate::state::AppState;
 use academy_core::access::Permission;
@@ -88,8 +88,8 @@ pub async fn show_pathway(
         .partition(|l| l.item.required);
     let page = PathwayPage {
         layout: Layout::new(pathway.title.clone(), Some(&ctx)).with_notice(notice_text(query.notice.as_deref())),
-        description: markdown(&pathway.description_md),
-        criteria: markdown(&pathway.criteria_md),
+        description: markdown_in_section(&pathway.description_md),
+        criteria: markdown_in_section(&pathway.criteria_md),
         complete: is_complete(&items, pathway.optional_required, &done),
         earned: earned_hours(&items, &done),
         required,

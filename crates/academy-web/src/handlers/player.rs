@@ -6,7 +6,7 @@ use super::see_other;
 use crate::context::RequestContext;
 use crate::error::AppError;
 use crate::learn::progress::{self as learn, Learner, StepOutcome};
-use crate::learn_pages::markdown;
+use crate::learn_pages::{markdown, markdown_inline};
 use crate::pages::{Layout, NoticeQuery, notice_text, render_page, render_with_status};
 use crate::state::AppState;
 use academy_core::learning::{Evidence, QuestionKind, Quiz, Response as QuizResponse, RuleRegistry, StepKind};
@@ -139,7 +139,12 @@ fn quiz_view(quiz: &Quiz, attempts: &[QuizAttempt]) -> QuizView {
                 prompt: markdown(&q.prompt),
                 multiple: q.kind == QuestionKind::Multiple,
                 short: q.kind == QuestionKind::Short,
-                choices: q.choices.iter().enumerate().map(|(n, c)| (n, markdown(c), chosen.contains(&n))).collect(),
+                choices: q
+                    .choices
+                    .iter()
+                    .enumerate()
+                    .map(|(n, c)| (n, markdown_inline(c), chosen.contains(&n)))
+                    .collect(),
                 text: match response {
                     Some(QuizResponse::Text(t)) => t.clone(),
                     _ => String::new(),

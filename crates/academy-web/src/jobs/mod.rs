@@ -88,7 +88,11 @@ pub async fn run_worker(ctx: Arc<JobContext>, name: String, concurrency: usize, 
 
 async fn run_one(ctx: &JobContext, worker: &str, job: ClaimedJob) {
     let span = tracing::info_span!("job", id = job.id, kind = %job.kind, attempt = job.attempts);
-    let _enter = span.enter();
+    // The span must follow the future across its awaits, not stay entered on the thread.
+    tracing::Instrument::instrument(run_one_in_span(ctx, worker, job), span).await
+}
+
+async fn run_one_in_span(ctx: &JobContext, worker: &str, job: ClaimedJob) {
     let started = std::time::Instant::now();
     let outcome = if job.attempts > job.max_attempts {
         Err(anyhow!("gave up after {} attempts (the worker running it stopped)", job.max_attempts))

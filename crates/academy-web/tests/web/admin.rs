@@ -193,7 +193,7 @@ async fn each_home_page_fits_the_role(backend: Backend) {
     assert_eq!(text, "65 teachers enrolled of the goal of 400000 (0.0%).");
     assert_eq!(
         texts(&program, "nav[aria-label=Main] a"),
-        ["Home", "My learning", "Catalog", "Authoring", "Organizations", "Outbox", "Account"]
+        ["Home", "My learning", "Catalog", "Authoring", "Organizations", "Credentials", "Outbox", "Account"]
     );
 
     let texas = app.get_html(&app.signed_in("texas.admin@academy.test").await, "/").await;
