@@ -9,7 +9,11 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-on_both!(completing_a_credential_bearing_course_issues_a_credential, issued_credentials_verify_and_revoke);
+on_both!(
+    completing_a_credential_bearing_course_issues_a_credential,
+    issued_credentials_verify_and_revoke,
+    a_configured_domain_issues_as_did_web,
+);
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -189,5 +193,29 @@ async fn issued_credentials_verify_and_revoke(backend: Backend) {
         anonymous.get(app.url("/credentials/not-a-uuid")).send().await.expect("get").status(),
         StatusCode::NOT_FOUND
     );
+    app.stop().await;
+}
+
+async fn a_configured_domain_issues_as_did_web(backend: Backend) {
+    let app = TestApp::start_with(backend, |c| c.did_web_domain = Some("academy.example.org".into())).await;
+    app.drain_jobs().await;
+    let store = &app.server().store;
+    let issued = credentials::list(store, 1, 0).await.expect("list");
+    let credential = credentials::get(store, &issued[0].id).await.expect("q").expect("credential");
+    let document: Value = serde_json::from_str(&credential.document).expect("json");
+    assert_eq!(document["issuer"]["id"], "did:web:academy.example.org");
+    assert_eq!(document["proof"]["verificationMethod"], "did:web:academy.example.org#key-1");
+    let did = app.client().get(app.url("/.well-known/did.json")).send().await.expect("get");
+    assert_eq!(did.status(), StatusCode::OK);
+    let did: Value = did.json().await.expect("json");
+    assert_eq!(did["id"], "did:web:academy.example.org");
+    let page = app.get_html(&app.client(), &format!("/credentials/{}", credential.id)).await;
+    assert!(texts(&page, ".notice-inline").iter().any(|t| t.starts_with("Verified.")), "{:?}", texts(&page, "main"));
+    let plain = TestApp::start(backend).await;
+    assert_eq!(
+        plain.client().get(plain.url("/.well-known/did.json")).send().await.expect("get").status(),
+        StatusCode::NOT_FOUND
+    );
+    plain.stop().await;
     app.stop().await;
 }
