@@ -467,6 +467,34 @@ struct SessionFormPage {
     creating: bool,
 }
 
+impl SessionFormPage {
+    /// The form that schedules a new session of `item`.
+    fn scheduling(ctx: &RequestContext, item: Item, form: SessionForm, errors: FieldErrors) -> Self {
+        let action = format!("/author/items/{}/sessions/new", item.slug);
+        Self {
+            layout: Layout::new(format!("New session: {}", item.title), Some(ctx)),
+            action,
+            item,
+            form,
+            errors,
+            creating: true,
+        }
+    }
+
+    /// The form that changes session `id` of `item`.
+    fn changing(ctx: &RequestContext, id: i64, item: Item, form: SessionForm, errors: FieldErrors) -> Self {
+        let action = format!("/author/sessions/{id}/edit");
+        Self {
+            layout: Layout::new(format!("Change session: {}", item.title), Some(ctx)),
+            action,
+            item,
+            form,
+            errors,
+            creating: false,
+        }
+    }
+}
+
 /// Fields of the session form (local date and time in the session's time zone).
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
@@ -592,15 +620,7 @@ pub async fn new_session(
         end: "17:30".into(),
         ..SessionForm::default()
     };
-    let page = SessionFormPage {
-        layout: Layout::new(format!("New session: {}", item.title), Some(&ctx)),
-        action: format!("/author/items/{slug}/sessions/new"),
-        item,
-        form,
-        errors: FieldErrors::new(),
-        creating: true,
-    };
-    Ok(render_page(&page)?.into_response())
+    Ok(render_page(&SessionFormPage::scheduling(&ctx, item, form, FieldErrors::new()))?.into_response())
 }
 
 /// Creates a session.
@@ -613,15 +633,7 @@ pub async fn create_session(
     let session = ctx.session()?.clone();
     let item = author_item(&state, &slug).await?;
     let again = |item: Item, form: SessionForm, errors: FieldErrors| {
-        let page = SessionFormPage {
-            layout: Layout::new(format!("New session: {}", item.title), Some(&ctx)),
-            action: format!("/author/items/{slug}/sessions/new"),
-            item,
-            form,
-            errors,
-            creating: true,
-        };
-        render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &SessionFormPage::scheduling(&ctx, item, form, errors))
     };
     let (new, facilitator) = match form.parse(&item) {
         Ok(parsed) => parsed,
@@ -959,15 +971,7 @@ pub async fn edit_session(
         host_org_id: session.host_org_id.map(|h| h.to_string()).unwrap_or_default(),
         facilitator_email: String::new(),
     };
-    let page = SessionFormPage {
-        layout: Layout::new(format!("Change session: {}", item.title), Some(&ctx)),
-        action: format!("/author/sessions/{id}/edit"),
-        item,
-        form,
-        errors: FieldErrors::new(),
-        creating: false,
-    };
-    Ok(render_page(&page)?.into_response())
+    Ok(render_page(&SessionFormPage::changing(&ctx, id, item, form, FieldErrors::new()))?.into_response())
 }
 
 /// Saves a session's new time, place or seats; registrants are told, the waitlist moves up.
@@ -983,14 +987,7 @@ pub async fn update_session(
     let (new, _) = match form.parse(&item) {
         Ok(parsed) => parsed,
         Err(errors) => {
-            let page = SessionFormPage {
-                layout: Layout::new(format!("Change session: {}", item.title), Some(&ctx)),
-                action: format!("/author/sessions/{id}/edit"),
-                item,
-                form,
-                errors,
-                creating: false,
-            };
+            let page = SessionFormPage::changing(&ctx, id, item, form, errors);
             return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
