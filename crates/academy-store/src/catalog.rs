@@ -384,19 +384,20 @@ pub async fn search(
     let terms = search_terms(&q.text, backend);
     let (min_minutes, max_minutes) = q.length.map_or((0, i64::MAX / 2), Length::minutes);
     // The filters are the same on both engines; only the text match and its ranking differ.
+    // On SQLite a ranked search joins the full-text table, so that `bm25` is computed once per
+    // match (a correlated subquery ran the whole match again for every row it ordered).
     macro_rules! filtered {
-        ($select:literal, $tail:literal) => {
+        ($select:literal, $sqlite_text:literal, $tail:literal) => {
             match backend {
                 Backend::Sqlite => query(concat!(
                     $select,
-                    " FROM catalog_items i
-                      WHERE ($1 OR i.status = 'published')
-                        AND ($2 IS NULL OR i.strand = $2)
-                        AND ($3 IS NULL OR i.delivery = $3)
-                        AND ($4 IS NULL OR EXISTS (SELECT 1 FROM catalog_item_grades g WHERE g.item_id = i.id AND g.band = $4))
-                        AND ($5 IS NULL OR EXISTS (SELECT 1 FROM catalog_item_subjects s WHERE s.item_id = i.id AND s.subject IN ($5, 'all')))
-                        AND i.minutes BETWEEN $6 AND $7
-                        AND ($8 IS NULL OR i.id IN (SELECT rowid FROM catalog_search WHERE catalog_search MATCH $8))",
+                    $sqlite_text,
+                    " AND ($1 OR i.status = 'published')
+                      AND ($2 IS NULL OR i.strand = $2)
+                      AND ($3 IS NULL OR i.delivery = $3)
+                      AND ($4 IS NULL OR EXISTS (SELECT 1 FROM catalog_item_grades g WHERE g.item_id = i.id AND g.band = $4))
+                      AND ($5 IS NULL OR EXISTS (SELECT 1 FROM catalog_item_subjects s WHERE s.item_id = i.id AND s.subject IN ($5, 'all')))
+                      AND i.minutes BETWEEN $6 AND $7",
                     $tail
                 )),
                 Backend::Postgres => query(concat!(
@@ -422,12 +423,13 @@ pub async fn search(
             .bind(terms.clone())
         };
     }
-    let total = filtered!("SELECT COUNT(*)", "").fetch_i64(store).await?;
+    let total = filtered!("SELECT COUNT(*)", " FROM catalog_items i WHERE ($8 IS NULL OR i.id IN (SELECT rowid FROM catalog_search WHERE catalog_search MATCH $8))", "").fetch_i64(store).await?;
     let page: Vec<ItemCard> = match (&terms, backend) {
         (Some(_), Backend::Sqlite) => {
             filtered!(
                 "SELECT i.id, i.slug, i.kind, i.strand, i.delivery, i.title, i.summary, i.minutes, i.pd_hours_tenths, i.status",
-                " ORDER BY (SELECT bm25(catalog_search, 10.0, 4.0, 1.0) FROM catalog_search WHERE catalog_search MATCH $8 AND rowid = i.id), i.title, i.id LIMIT $9 OFFSET $10"
+                " FROM catalog_search JOIN catalog_items i ON i.id = catalog_search.rowid WHERE catalog_search MATCH $8",
+                " ORDER BY bm25(catalog_search, 10.0, 4.0, 1.0), i.title, i.id LIMIT $9 OFFSET $10"
             )
             .bind(limit)
             .bind(offset)
@@ -437,6 +439,7 @@ pub async fn search(
         (Some(_), Backend::Postgres) => {
             filtered!(
                 "SELECT i.id, i.slug, i.kind, i.strand, i.delivery, i.title, i.summary, i.minutes, i.pd_hours_tenths, i.status",
+                "",
                 " ORDER BY ts_rank(i.search_vector, to_tsquery('english', $8)) DESC, i.title, i.id LIMIT $9 OFFSET $10"
             )
             .bind(limit)
@@ -447,6 +450,7 @@ pub async fn search(
         (None, _) => {
             filtered!(
                 "SELECT i.id, i.slug, i.kind, i.strand, i.delivery, i.title, i.summary, i.minutes, i.pd_hours_tenths, i.status",
+                " FROM catalog_items i WHERE ($8 IS NULL OR i.id IN (SELECT rowid FROM catalog_search WHERE catalog_search MATCH $8))",
                 " ORDER BY i.strand, i.title, i.id LIMIT $9 OFFSET $10"
             )
             .bind(limit)

@@ -41,6 +41,7 @@ on_both!(
     concurrent_workers_claim_each_job_once,
     failed_jobs_retry_then_fail,
     expired_leases_are_reclaimed,
+    claims_take_expired_leases_first_and_keep_to_the_limit,
     outbox_records_a_job_once,
 );
 
@@ -423,6 +424,32 @@ async fn expired_leases_are_reclaimed(store: Store) {
         !jobs::complete(&store, id, "crashed", t0()).await.expect("late complete"),
         "the old worker lost its lease"
     );
+}
+
+async fn claims_take_expired_leases_first_and_keep_to_the_limit(store: Store) {
+    let mut tx = store.begin().await.expect("begin");
+    let mut ids = Vec::new();
+    for n in 20..24 {
+        ids.push(jobs::enqueue(&mut tx, &Probe { n }, t0(), t0()).await.expect("enqueue").expect("new"));
+    }
+    tx.commit().await.expect("commit");
+    // A worker claims all four, finishes three and dies holding the fourth.
+    let later = t0() + Duration::minutes(5);
+    let crashed = jobs::claim(&store, "crashed", 4, Duration::minutes(1), t0()).await.expect("claim");
+    assert_eq!(crashed.len(), 4);
+    for job in &crashed[..3] {
+        assert!(jobs::complete(&store, job.id, "crashed", t0()).await.expect("complete"));
+    }
+    let mut tx = store.begin().await.expect("begin");
+    for n in 30..33 {
+        jobs::enqueue(&mut tx, &Probe { n }, t0(), t0()).await.expect("enqueue").expect("new");
+    }
+    tx.commit().await.expect("commit");
+    let claimed = jobs::claim(&store, "rescuer", 2, Duration::minutes(1), later).await.expect("claim");
+    assert_eq!(claimed.len(), 2, "never more than the limit, with both kinds waiting");
+    assert!(claimed.iter().any(|j| j.id == ids[3] && j.attempts == 2), "the expired lease comes first");
+    let rest = jobs::claim(&store, "rescuer", 10, Duration::minutes(1), later).await.expect("claim");
+    assert_eq!(rest.len(), 2, "the other queued jobs, each once");
 }
 
 async fn outbox_records_a_job_once(store: Store) {
