@@ -8,6 +8,8 @@
 //!   learning — the catalog and its content, enrollments and progress, live sessions,
 //!   pathways and cohorts, Open Badges credentials, and the xAPI event store.
 //! - [`jobs`]: the durable job queue (transactional enqueue, safe claiming, retry with backoff).
+//! - [`bulk`]: bulk loading for generators and benchmarks (PostgreSQL `COPY`, SQLite multi-row
+//!   inserts).
 //! - Migrations live in `migrations/sqlite` and `migrations/postgres`, embedded at build time,
 //!   only ever added to.
 //!
@@ -15,6 +17,7 @@
 //! [`Backend`] matches.
 
 pub mod audit;
+pub mod bulk;
 pub mod catalog;
 pub mod credentials;
 pub mod error;

@@ -7,6 +7,9 @@
 //! scheduled start so that queueing counts), then the most requests per second a fixed
 //! number of concurrent clients get. The load generator runs in the same process and shares
 //! the machine's cores with the server, so the figures are conservative.
+//!
+//! `bench learn` (in `bench/learn.rs`) measures the Learn capability at the national program's
+//! scale: catalog search, "my learning", a burst of completions and bulk credential issuing.
 
 use academy_core::access::Role;
 use academy_core::password::NewPassword;
@@ -25,11 +28,16 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
+mod learn;
+
 /// Benchmarks.
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
     /// Requests per second and p50/p99 latency of the signed-in home page and /api/v1/me.
     Web(WebArgs),
+    /// Catalog search, "my learning", a burst of completions and bulk credential issuing, at
+    /// the scale of a 400,000-teacher program.
+    Learn(learn::LearnArgs),
 }
 
 /// Which engines to measure.
@@ -41,6 +49,23 @@ pub enum Engines {
     Postgres,
     /// Both, one after the other.
     Both,
+}
+
+/// The engines to measure, and the PostgreSQL server to measure on (the flag, else
+/// `TEST_DATABASE_URL`).
+fn engines(engines: Engines, postgres_url: Option<String>) -> anyhow::Result<(Vec<Backend>, Option<String>)> {
+    let postgres = postgres_url.or_else(|| std::env::var(TEST_DATABASE_URL).ok().filter(|u| !u.is_empty()));
+    let backends = match (engines, &postgres) {
+        (Engines::Sqlite, _) => vec![Backend::Sqlite],
+        (Engines::Postgres, Some(_)) => vec![Backend::Postgres],
+        (Engines::Both, Some(_)) => vec![Backend::Sqlite, Backend::Postgres],
+        (Engines::Both, None) => {
+            eprintln!("note: no --postgres-url or {TEST_DATABASE_URL}; measuring SQLite only");
+            vec![Backend::Sqlite]
+        }
+        (Engines::Postgres, None) => bail!("--engines postgres needs --postgres-url or {TEST_DATABASE_URL}"),
+    };
+    Ok((backends, postgres))
 }
 
 /// Flags of `bench web`.
@@ -74,19 +99,11 @@ pub struct WebArgs {
 
 /// Runs a benchmark.
 pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
-    let BenchCommand::Web(args) = command;
-    let postgres =
-        args.postgres_url.clone().or_else(|| std::env::var(TEST_DATABASE_URL).ok().filter(|u| !u.is_empty()));
-    let engines: Vec<Backend> = match (args.engines, &postgres) {
-        (Engines::Sqlite, _) => vec![Backend::Sqlite],
-        (Engines::Postgres, Some(_)) => vec![Backend::Postgres],
-        (Engines::Both, Some(_)) => vec![Backend::Sqlite, Backend::Postgres],
-        (Engines::Both, None) => {
-            eprintln!("note: no --postgres-url or {TEST_DATABASE_URL}; measuring SQLite only");
-            vec![Backend::Sqlite]
-        }
-        (Engines::Postgres, None) => bail!("--engines postgres needs --postgres-url or {TEST_DATABASE_URL}"),
+    let args = match command {
+        BenchCommand::Web(args) => args,
+        BenchCommand::Learn(args) => return learn::run(args).await,
     };
+    let (engines, postgres) = engines(args.engines, args.postgres_url.clone())?;
     let districts = args.ccd_dir.join("tx-districts-ccd.csv");
     let schools = args.ccd_dir.join("tx-campuses-ccd.csv");
     if !districts.is_file() || !schools.is_file() {
@@ -207,6 +224,35 @@ struct Report {
     rows: Vec<Row>,
 }
 
+/// One page: a warm-up, `seconds` at the offered `rate` (open loop: latency), then `seconds`
+/// with `concurrency` clients flat out (throughput). Prints its line and returns its row.
+async fn read_phase(endpoint: &'static str, target: &Target, rate: u32, seconds: Duration, concurrency: usize) -> Row {
+    open_loop(target, rate, Duration::from_secs(2)).await;
+    let open = open_loop(target, rate, seconds).await;
+    let closed = closed_loop(target, concurrency, seconds).await;
+    let row = Row {
+        endpoint,
+        achieved_rps: open.completed as f64 / open.elapsed.as_secs_f64(),
+        p50_ms: open.histogram.value_at_quantile(0.50) as f64 / 1000.0,
+        p99_ms: open.histogram.value_at_quantile(0.99) as f64 / 1000.0,
+        max_ms: open.histogram.max() as f64 / 1000.0,
+        errors: open.errors + closed.errors,
+        max_rps: closed.completed as f64 / closed.elapsed.as_secs_f64(),
+    };
+    println!(
+        "{endpoint:<15} at {rate} req/s offered: {:.0} req/s done, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; \
+         {concurrency} clients flat out: {:.0} req/s (p99 {:.2} ms); errors {}",
+        row.achieved_rps,
+        row.p50_ms,
+        row.p99_ms,
+        row.max_ms,
+        row.max_rps,
+        closed.histogram.value_at_quantile(0.99) as f64 / 1000.0,
+        row.errors
+    );
+    row
+}
+
 async fn measure(args: &WebArgs, db: &TestDatabase, store: Store, emails: &[String]) -> anyhow::Result<Report> {
     let dir = std::env::temp_dir().join(format!("academy-bench-{}", uuid::Uuid::new_v4().simple()));
     let mut config = Config::for_data_dir(&dir, Some(db.url.clone()))?;
@@ -222,33 +268,9 @@ async fn measure(args: &WebArgs, db: &TestDatabase, store: Store, emails: &[Stri
     let cookies = sign_in(&client, &base, emails, args.sessions).await?;
     let mut rows = Vec::new();
     for (endpoint, path) in [("home page", "/"), ("/api/v1/me", "/api/v1/me")] {
-        let target = Target { client: client.clone(), url: format!("{base}{path}"), cookies: cookies.clone() };
-        // Warm the pools and caches.
-        open_loop(&target, args.rate, Duration::from_secs(2)).await;
-        let open = open_loop(&target, args.rate, Duration::from_secs(args.seconds)).await;
-        let closed = closed_loop(&target, args.concurrency, Duration::from_secs(args.seconds)).await;
-        let row = Row {
-            endpoint,
-            achieved_rps: open.completed as f64 / open.elapsed.as_secs_f64(),
-            p50_ms: open.histogram.value_at_quantile(0.50) as f64 / 1000.0,
-            p99_ms: open.histogram.value_at_quantile(0.99) as f64 / 1000.0,
-            max_ms: open.histogram.max() as f64 / 1000.0,
-            errors: open.errors + closed.errors,
-            max_rps: closed.completed as f64 / closed.elapsed.as_secs_f64(),
-        };
-        println!(
-            "{endpoint:<12} at {} req/s offered: {:.0} req/s done, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; \
-             {} clients flat out: {:.0} req/s (p99 {:.2} ms); errors {}",
-            args.rate,
-            row.achieved_rps,
-            row.p50_ms,
-            row.p99_ms,
-            row.max_ms,
-            args.concurrency,
-            row.max_rps,
-            closed.histogram.value_at_quantile(0.99) as f64 / 1000.0,
-            row.errors
-        );
+        let target =
+            Target { client: client.clone(), urls: Arc::new(vec![format!("{base}{path}")]), cookies: cookies.clone() };
+        let row = read_phase(endpoint, &target, args.rate, Duration::from_secs(args.seconds), args.concurrency).await;
         rows.push(row);
     }
     server.shutdown().await;
@@ -304,17 +326,19 @@ fn cookie_pair(headers: &reqwest::header::HeaderMap, name: &str) -> Option<Strin
         .map(str::to_owned)
 }
 
+/// What a phase requests: its URLs in turn, each time as the next signed-in teacher.
 #[derive(Clone)]
 struct Target {
     client: reqwest::Client,
-    url: String,
+    urls: Arc<Vec<String>>,
     cookies: Vec<String>,
 }
 
 impl Target {
     async fn hit(&self, turn: usize) -> bool {
         let cookie = &self.cookies[turn % self.cookies.len()];
-        match self.client.get(&self.url).header("cookie", cookie).send().await {
+        let url = &self.urls[turn % self.urls.len()];
+        match self.client.get(url).header("cookie", cookie).send().await {
             Ok(response) => {
                 let ok = response.status() == reqwest::StatusCode::OK;
                 ok && response.bytes().await.is_ok()
