@@ -141,6 +141,11 @@ impl Server {
         config.bound_to(addr)?;
         let workers = config.workers;
         let state = AppState::new(store.clone(), config, RouteTable::new(routes().into_iter().map(|(s, _)| s)))?;
+        // The issuer's key is made (or its identity brought up to date) before any worker runs,
+        // so that concurrent first issues cannot each make one.
+        let mut tx = store.begin().await?;
+        learn::credentials::issuer(&mut tx, &state.config).await.context("loading the credential issuer's key")?;
+        tx.commit().await?;
         let (shutdown, _) = watch::channel(false);
         let mut tasks = JoinSet::new();
 

@@ -138,17 +138,24 @@ pub async fn issue(
         return Ok(None);
     }
     let now = time::now();
+    // Three steps, so that no transaction is open while the proof is computed (the slow,
+    // CPU-bound part): with it inside, SQLite's single writer and the status list's row lock
+    // on PostgreSQL let only one worker sign at a time. A crash or a lost race after the
+    // first step leaves an unused index in the status list, which nothing refers to.
+    // 1. Reserve a status index and read what the credential says.
     let mut tx = store.begin().await?;
     let user = users::get(&mut tx, user_id).await?.context("the earner's account is gone")?;
     let award = award(&mut tx, config, user_id, pathway_id, item_id).await?;
     let identity = issuer(&mut tx, config).await?;
     let empty = STANDARD.encode(StatusList::new().as_bytes());
     let (list_id, sequence) = stored::allocate_index(&mut tx, LIST_SIZE, &empty, now).await?;
+    let program = orgs::root(&mut tx).await?.map_or_else(|| "Academy".to_owned(), |o| o.name);
+    tx.commit().await?;
+    // 2. Sign, outside any transaction.
     let index = scrambled(sequence);
     let list_url = link(config, &format!("/status-lists/{list_id}"))?;
     let id = uuid::Uuid::new_v4().to_string();
     let credential_url = link(config, &format!("/credentials/{id}"))?;
-    let program = orgs::root(&mut tx).await?.map_or_else(|| "Academy".to_owned(), |o| o.name);
     let issuer = academy_credentials::Issuer { identity, name: program, url: config.public_url.clone() };
     let recipient = Recipient::new(user.email.clone());
     let credential: OpenBadgeCredential = issue_at(
@@ -168,6 +175,11 @@ pub async fn issue(
     )
     .map_err(|e| anyhow!("signing the credential: {e}"))?;
     let document = credential.to_json().map_err(|e| anyhow!("{e}"))?;
+    // 3. Store it (once per earner and pathway or item), with its xAPI statement. The status
+    // list is locked first: inserting the credential takes a key-share lock on the list's row
+    // (the foreign key), and two transactions each upgrading theirs afterwards deadlock.
+    let mut tx = store.begin().await?;
+    let list = stored::lock_status_list(&mut tx, list_id).await?.context("the status list")?;
     let inserted = stored::insert(
         &mut tx,
         &StoredCredential {
@@ -188,7 +200,6 @@ pub async fn issue(
         tx.rollback().await?;
         return Ok(None);
     }
-    let list = stored::lock_status_list(&mut tx, list_id).await?.context("the status list")?;
     if list.document.is_none() {
         let signed = sign_list(&issuer.identity, &list_url, &list.bits, now)?;
         stored::save_status_list(&mut tx, list_id, &list.bits, &signed, now).await?;
