@@ -3,7 +3,6 @@
 
 use crate::context::RequestContext;
 use crate::error::AppError;
-use crate::learn_pages::session_time;
 use crate::pages::{Layout, NoticeQuery, notice_text, render_page};
 use crate::state::AppState;
 use academy_core::learning::PdHours;
@@ -59,7 +58,6 @@ pub async fn show_my_learning(
         credentials: credentials::for_user(&state.store, session.user_id).await?,
         hours,
     };
-    let _ = session_time;
     Ok(render_page(&page)?.into_response())
 }
 
