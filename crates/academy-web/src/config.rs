@@ -43,6 +43,8 @@ pub struct Config {
     /// Issue credentials as `did:web:DOMAIN` (serving `/.well-known/did.json`); `did:key`
     /// when unset.
     pub did_web_domain: Option<String>,
+    /// When set, `/metrics` answers only requests with `Authorization: Bearer <token>`.
+    pub metrics_token: Option<String>,
 }
 
 /// SMTP relay settings.
@@ -80,6 +82,7 @@ struct Raw {
     session_days: i64,
     goal_teachers: i64,
     did_web_domain: Option<String>,
+    metrics_token: Option<String>,
 }
 
 impl Default for Raw {
@@ -99,6 +102,7 @@ impl Default for Raw {
             session_days: 7,
             goal_teachers: 400_000,
             did_web_domain: None,
+            metrics_token: None,
         }
     }
 }
@@ -225,6 +229,14 @@ impl Config {
             }
             None => None,
         };
+        let metrics_token = raw.metrics_token.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+        if let Some(token) = &metrics_token
+            && (token.len() < 16 || !token.chars().all(|c| c.is_ascii_graphic()))
+        {
+            return Err(ConfigError(
+                "metrics_token: use at least 16 printable characters without spaces (ACADEMY_METRICS_TOKEN)".into(),
+            ));
+        }
         if raw.goal_teachers < 1 {
             return Err(ConfigError("goal_teachers: use a positive number (ACADEMY_GOAL_TEACHERS)".into()));
         }
@@ -244,6 +256,7 @@ impl Config {
             session_days: raw.session_days,
             goal_teachers: raw.goal_teachers,
             did_web_domain,
+            metrics_token,
         })
     }
 
@@ -341,6 +354,9 @@ mod tests {
         assert!(err.contains("mail_from"), "{err}");
         let err = with(&[("smtp_url", "http://mail")]).expect_err("bad smtp").to_string();
         assert!(err.contains("smtp_url"), "{err}");
+        let err = with(&[("metrics_token", "short")]).expect_err("short token").to_string();
+        assert!(err.contains("ACADEMY_METRICS_TOKEN"), "{err}");
+        assert_eq!(with(&[("metrics_token", "  ")]).expect("blank is unset").metrics_token, None);
     }
 
     #[test]

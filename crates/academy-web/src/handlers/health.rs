@@ -1,8 +1,9 @@
 //! Liveness, readiness and metrics for operators and orchestrators.
 
+use crate::error::Rendered;
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 /// The process is up.
@@ -21,8 +22,26 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Prometheus text exposition.
-pub async fn metrics(State(state): State<AppState>) -> Response {
+/// Prometheus text exposition; behind a bearer token when `ACADEMY_METRICS_TOKEN` is set.
+pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = &state.config.metrics_token {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        if !academy_core::token::constant_time_eq(given, token) {
+            // A scraper is told in plain text, not with the sign-in page.
+            let mut refused = (
+                StatusCode::UNAUTHORIZED,
+                [(header::WWW_AUTHENTICATE, "Bearer realm=\"metrics\"")],
+                "/metrics needs Authorization: Bearer <ACADEMY_METRICS_TOKEN>\n",
+            )
+                .into_response();
+            refused.extensions_mut().insert(Rendered);
+            return refused;
+        }
+    }
     let (open, idle) = state.store.pool_stats();
     metrics::gauge!("db_pool_connections").set(f64::from(open));
     metrics::gauge!("db_pool_idle_connections").set(idle as f64);

@@ -7,6 +7,7 @@ use reqwest::StatusCode;
 
 on_both!(
     health_readiness_and_metrics,
+    metrics_can_require_a_token,
     every_response_carries_the_security_headers,
     behind_tls_cookies_are_secure_and_host_bound,
     shutdown_is_graceful_and_the_demo_loads_once,
@@ -26,6 +27,23 @@ async fn health_readiness_and_metrics(backend: Backend) {
     app.server().store.close().await;
     let down = client.get(app.url("/readyz")).send().await.expect("get");
     assert_eq!(down.status(), StatusCode::SERVICE_UNAVAILABLE, "readiness follows the database");
+    app.stop().await;
+}
+
+async fn metrics_can_require_a_token(backend: Backend) {
+    let token = "scrape-token-0123456789";
+    let app = TestApp::start_with(backend, |c| c.metrics_token = Some(token.into())).await;
+    let client = app.client();
+    let refused = client.get(app.url("/metrics")).send().await.expect("get");
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    assert!(
+        refused.headers().get("www-authenticate").is_some_and(|v| v.to_str().unwrap_or_default().starts_with("Bearer"))
+    );
+    let wrong = client.get(app.url("/metrics")).bearer_auth("scrape-token-0123456780").send().await.expect("get");
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let allowed = client.get(app.url("/metrics")).bearer_auth(token).send().await.expect("get");
+    assert_eq!(allowed.status(), StatusCode::OK);
+    assert!(allowed.text().await.expect("body").contains("db_pool_connections"));
     app.stop().await;
 }
 
