@@ -256,7 +256,15 @@ async fn a_lab_task_completes_with_the_work_it_asks_for(backend: Backend) {
     );
     let thin = app.post_form(&client, &base, &format!("{base}/task"), &[("text", "my prompt"), ("link", "")]).await;
     assert_eq!(thin.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(thin.text().await.expect("body").contains("characters about your work"));
+    let thin = scraper::Html::parse_document(&thin.text().await.expect("body"));
+    assert!(texts(&thin, "#text-error").iter().any(|t| t.contains("characters about your work")), "next to the field");
+    assert_eq!(
+        thin.select(&scraper::Selector::parse("textarea#text").expect("selector"))
+            .next()
+            .and_then(|e| e.attr("aria-describedby")),
+        Some("text-error")
+    );
+    assert!(!texts(&thin, ".error-summary a[href='#text']").is_empty(), "the summary links to the field");
     let work = "Role: you are a grade 7 science teacher's assistant. Task: write three exit-ticket questions on photosynthesis. \
                 Context: my students just finished a lab with elodea. Constraints: one question must ask students to explain, not recall. \
                 Output: a numbered list. I changed the constraint after the first answer was all recall.";
