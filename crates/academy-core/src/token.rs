@@ -60,6 +60,12 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
+/// Compares a presented secret with the expected one through their SHA-256 digests, so that
+/// neither the contents nor the length of the expected secret shows in the timing.
+pub fn digest_eq(presented: &str, expected: &str) -> bool {
+    bool::from(Sha256::digest(presented.as_bytes()).ct_eq(&Sha256::digest(expected.as_bytes())))
+}
+
 fn hex_digest(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }

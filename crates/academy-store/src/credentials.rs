@@ -25,6 +25,17 @@ pub async fn active_key<'c>(exec: impl Into<Exec<'c>>) -> Result<Option<IssuerKe
         .await
 }
 
+/// Serializes making the first issuer key: on PostgreSQL a transaction-scoped advisory lock,
+/// so that two servers starting together cannot each make one; SQLite's single writer
+/// (transactions begin `IMMEDIATE`) already does.
+pub async fn lock_issuer_keys(tx: &mut Tx) -> Result<(), StoreError> {
+    if tx.backend() == Backend::Postgres {
+        // The key is an arbitrary constant reserved for this purpose.
+        query("SELECT CAST(1 AS BIGINT) FROM (SELECT pg_advisory_xact_lock(7243001)) AS locked").fetch_i64(tx).await?;
+    }
+    Ok(())
+}
+
 /// Stores a new active key (older keys stay, so that their credentials still verify).
 pub async fn insert_key(
     tx: &mut Tx,
@@ -92,7 +103,7 @@ pub async fn allocate_index(
 ) -> Result<(i64, i64), StoreError> {
     let open = match tx.backend() {
         Backend::Postgres => query(
-            "SELECT id FROM status_lists WHERE purpose = 'revocation' AND next_index < size ORDER BY id LIMIT 1 FOR UPDATE",
+            "SELECT id FROM status_lists WHERE purpose = 'revocation' AND next_index < size ORDER BY id LIMIT 1 FOR NO KEY UPDATE",
         ),
         Backend::Sqlite => {
             query("SELECT id FROM status_lists WHERE purpose = 'revocation' AND next_index < size ORDER BY id LIMIT 1")
@@ -116,7 +127,17 @@ pub async fn allocate_index(
     Ok((list_id, index))
 }
 
-/// Locks a status list for a revocation and returns it.
+/// Whether a status list has its signed credential yet (`None`: no such list).
+pub async fn status_list_signed<'c>(exec: impl Into<Exec<'c>>, id: i64) -> Result<Option<bool>, StoreError> {
+    let row: Option<(i64,)> =
+        query("SELECT CAST(CASE WHEN document IS NULL THEN 0 ELSE 1 END AS BIGINT) FROM status_lists WHERE id = $1")
+            .bind(id)
+            .fetch_optional(exec)
+            .await?;
+    Ok(row.map(|(signed,)| signed == 1))
+}
+
+/// Locks a status list (for a revocation, or to sign it) and returns it.
 pub async fn lock_status_list(tx: &mut Tx, id: i64) -> Result<Option<StatusList>, StoreError> {
     let q = match tx.backend() {
         Backend::Postgres => query(

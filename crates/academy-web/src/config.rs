@@ -44,7 +44,30 @@ pub struct Config {
     /// when unset.
     pub did_web_domain: Option<String>,
     /// When set, `/metrics` answers only requests with `Authorization: Bearer <token>`.
-    pub metrics_token: Option<String>,
+    pub metrics_token: Option<SecretSetting>,
+}
+
+/// A secret setting: compared without leaking timing, never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretSetting(String);
+
+impl SecretSetting {
+    /// Whether `presented` is the secret.
+    pub fn matches(&self, presented: &str) -> bool {
+        academy_core::token::digest_eq(presented, &self.0)
+    }
+}
+
+impl From<&str> for SecretSetting {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+}
+
+impl std::fmt::Debug for SecretSetting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
 }
 
 /// SMTP relay settings.
@@ -256,7 +279,7 @@ impl Config {
             session_days: raw.session_days,
             goal_teachers: raw.goal_teachers,
             did_web_domain,
-            metrics_token,
+            metrics_token: metrics_token.map(SecretSetting),
         })
     }
 
@@ -357,6 +380,8 @@ mod tests {
         let err = with(&[("metrics_token", "short")]).expect_err("short token").to_string();
         assert!(err.contains("ACADEMY_METRICS_TOKEN"), "{err}");
         assert_eq!(with(&[("metrics_token", "  ")]).expect("blank is unset").metrics_token, None);
+        let config = with(&[("metrics_token", "scrape-token-0123456789")]).expect("valid token");
+        assert!(!format!("{config:?}").contains("scrape-token"), "the token is never printed");
     }
 
     #[test]

@@ -25,12 +25,15 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 /// Prometheus text exposition; behind a bearer token when `ACADEMY_METRICS_TOKEN` is set.
 pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(token) = &state.config.metrics_token {
+        // The scheme name is case-insensitive (RFC 9110 §11.1).
         let given = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim())
             .unwrap_or_default();
-        if !academy_core::token::constant_time_eq(given, token) {
+        if !token.matches(given) {
             // A scraper is told in plain text, not with the sign-in page.
             let mut refused = (
                 StatusCode::UNAUTHORIZED,

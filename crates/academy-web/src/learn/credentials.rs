@@ -30,7 +30,13 @@ fn scrambled(sequence: i64) -> i64 {
 /// the issuer is `did:web:DOMAIN`, otherwise `did:key`.
 pub async fn issuer(tx: &mut Tx, config: &Config) -> anyhow::Result<IssuerIdentity> {
     let now = time::now();
-    if let Some(stored) = stored::active_key(&mut *tx).await? {
+    let mut stored = stored::active_key(&mut *tx).await?;
+    if stored.is_none() {
+        // Two servers starting together must not each make a key.
+        stored::lock_issuer_keys(tx).await?;
+        stored = stored::active_key(&mut *tx).await?;
+    }
+    if let Some(stored) = stored {
         let secret = STANDARD.decode(&stored.secret_key).context("the stored issuer key is not base64")?;
         let key = IssuerKey::from_secret_bytes(&secret).map_err(|e| anyhow!("the stored issuer key: {e}"))?;
         let identity = identity(key, config)?;
@@ -175,11 +181,14 @@ pub async fn issue(
     )
     .map_err(|e| anyhow!("signing the credential: {e}"))?;
     let document = credential.to_json().map_err(|e| anyhow!("{e}"))?;
-    // 3. Store it (once per earner and pathway or item), with its xAPI statement. The status
-    // list is locked first: inserting the credential takes a key-share lock on the list's row
-    // (the foreign key), and two transactions each upgrading theirs afterwards deadlock.
+    // 3. Store it (once per earner and pathway or item), with its xAPI statement. The first
+    // credential on a list also signs the list, and locks it before inserting: the credential's
+    // foreign key takes a key-share lock on the list's row, and two transactions each
+    // upgrading theirs afterwards deadlock. Once the list is signed, no lock is needed.
     let mut tx = store.begin().await?;
-    let list = stored::lock_status_list(&mut tx, list_id).await?.context("the status list")?;
+    let signed = stored::status_list_signed(&mut tx, list_id).await?.context("the status list")?;
+    let unsigned =
+        if signed { None } else { Some(stored::lock_status_list(&mut tx, list_id).await?.context("the status list")?) };
     let inserted = stored::insert(
         &mut tx,
         &StoredCredential {
@@ -200,7 +209,9 @@ pub async fn issue(
         tx.rollback().await?;
         return Ok(None);
     }
-    if list.document.is_none() {
+    if let Some(list) = unsigned
+        && list.document.is_none()
+    {
         let signed = sign_list(&issuer.identity, &list_url, &list.bits, now)?;
         stored::save_status_list(&mut tx, list_id, &list.bits, &signed, now).await?;
     }

@@ -41,6 +41,8 @@ async fn metrics_can_require_a_token(backend: Backend) {
     );
     let wrong = client.get(app.url("/metrics")).bearer_auth("scrape-token-0123456780").send().await.expect("get");
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    let lower = client.get(app.url("/metrics")).header("authorization", format!("bearer {token}")).send().await;
+    assert_eq!(lower.expect("get").status(), StatusCode::OK, "the scheme is case-insensitive");
     let allowed = client.get(app.url("/metrics")).bearer_auth(token).send().await.expect("get");
     assert_eq!(allowed.status(), StatusCode::OK);
     assert!(allowed.text().await.expect("body").contains("db_pool_connections"));

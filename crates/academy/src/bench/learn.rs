@@ -273,7 +273,8 @@ mod tests {
         );
         let typical = program.typical_teachers(10);
         assert_eq!(typical.len(), 10);
-        assert!(typical.iter().all(|t| program.parts[*t] == Part::Regular));
+        assert_eq!(typical.iter().filter(|t| program.parts[**t] == Part::Cohort).count(), 5, "half hold a credential");
+        assert!(typical.iter().all(|t| matches!(program.parts[*t], Part::Regular | Part::Cohort)));
         let slugs: std::collections::HashSet<&str> = program.items.iter().map(|i| i.slug.as_str()).collect();
         assert_eq!(slugs.len(), program.items.len(), "slugs are unique");
     }

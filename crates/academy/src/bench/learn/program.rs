@@ -206,16 +206,23 @@ impl Program {
         (0..self.teachers).filter(|t| self.parts[*t] == part).collect()
     }
 
-    /// `n` regular teachers holding the typical number of enrollments (the median ± 3).
+    /// `n` teachers holding the typical number of enrollments (the median ± 3): half who hold
+    /// a pathway credential once bulk issuing has run, half who hold none.
     pub(super) fn typical_teachers(&self, n: usize) -> Vec<usize> {
         let mut sorted: Vec<u16> = self.counts.clone();
         sorted.sort_unstable();
         let median = i32::from(sorted[sorted.len() / 2]);
-        let typical: Vec<usize> = (0..self.teachers)
-            .filter(|t| self.parts[*t] == Part::Regular && (i32::from(self.counts[*t]) - median).abs() <= 3)
-            .collect();
-        let step = (typical.len() / n.max(1)).max(1);
-        typical.into_iter().step_by(step).take(n).collect()
+        let typical = |part: Part, take: usize| -> Vec<usize> {
+            let all: Vec<usize> = (0..self.teachers)
+                .filter(|t| self.parts[*t] == part && (i32::from(self.counts[*t]) - median).abs() <= 3)
+                .collect();
+            let step = (all.len() / take.max(1)).max(1);
+            all.into_iter().step_by(step).take(take).collect()
+        };
+        let mut chosen = typical(Part::Cohort, n / 2);
+        let regular = n - chosen.len();
+        chosen.extend(typical(Part::Regular, regular));
+        chosen
     }
 
     /// Works out a teacher's enrollments into `plans` (cleared first); the same every time.
