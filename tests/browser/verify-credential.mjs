@@ -114,7 +114,9 @@ async function main() {
   process.exitCode = verified ? 0 : 1;
 }
 
+// A crash is not a verdict: exit 3 with nothing on standard output, so that a caller
+// expecting "not verified" (exit 1) cannot mistake a broken verifier for a refused credential.
 main().catch((error) => {
-  process.stdout.write(`${JSON.stringify({ verified: false, errors: [{ name: error.name, message: error.message }] }, null, 2)}\n`);
-  process.exitCode = 1;
+  process.stderr.write(`verify-credential.mjs failed: ${error.stack ?? error}\n`);
+  process.exitCode = 3;
 });

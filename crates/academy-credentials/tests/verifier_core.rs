@@ -62,6 +62,12 @@ fn run_verifier(dir: &Path, credential: &Value, extra: &[(&str, &Value)]) -> Out
         node.arg(flag).arg(path);
     }
     let output = node.output().expect("node runs (is Node.js 20 installed?)");
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "verify-credential.mjs crashed ({}); stderr:\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
     let stdout = String::from_utf8_lossy(&output.stdout);
     println!("$ node tests/browser/verify-credential.mjs …\n{stdout}");
     let summary = serde_json::from_str(&stdout).unwrap_or_else(|e| {

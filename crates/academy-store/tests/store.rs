@@ -441,8 +441,10 @@ async fn claims_take_expired_leases_first_and_keep_to_the_limit(store: Store) {
         assert!(jobs::complete(&store, job.id, "crashed", t0()).await.expect("complete"));
     }
     let mut tx = store.begin().await.expect("begin");
+    // Due earlier than the expired job was, so that ordering by due time alone would take
+    // these first: only "expired leases first" picks the stranded job.
     for n in 30..33 {
-        jobs::enqueue(&mut tx, &Probe { n }, t0(), t0()).await.expect("enqueue").expect("new");
+        jobs::enqueue(&mut tx, &Probe { n }, t0() - Duration::minutes(1), t0()).await.expect("enqueue").expect("new");
     }
     tx.commit().await.expect("commit");
     let claimed = jobs::claim(&store, "rescuer", 2, Duration::minutes(1), later).await.expect("claim");

@@ -24,7 +24,7 @@ fn verifier_core(credential: &str, status_list: Option<&str>) -> Option<(bool, V
     let root = workspace();
     if !root.join("tests/browser/node_modules/@digitalcredentials/verifier-core").is_dir() {
         assert!(
-            std::env::var("ACADEMY_REQUIRE_BROWSER").is_err(),
+            std::env::var("ACADEMY_REQUIRE_BROWSER").as_deref() != Ok("1"),
             "verifier-core is required but not installed (npm ci in tests/browser)"
         );
         eprintln!("skipped the outside verifier: run npm ci in tests/browser");
@@ -41,6 +41,12 @@ fn verifier_core(credential: &str, status_list: Option<&str>) -> Option<(bool, V
         command.arg("--status-list").arg(&list_file);
     }
     let output = command.output().expect("run node");
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "verify-credential.mjs crashed ({}); stderr:\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
     let summary: Value = serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|_| panic!("verifier output: {}", String::from_utf8_lossy(&output.stdout)));
     Some((output.status.success(), summary))
