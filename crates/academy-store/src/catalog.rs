@@ -681,11 +681,6 @@ pub async fn step<'c>(exec: impl Into<Exec<'c>>, id: i64) -> Result<Option<Step>
     .await
 }
 
-/// How many items there are in each status.
-pub async fn count_by_status<'c>(exec: impl Into<Exec<'c>>) -> Result<Vec<(String, i64)>, StoreError> {
-    query("SELECT status, COUNT(*) FROM catalog_items GROUP BY status ORDER BY status").fetch_all(exec).await
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

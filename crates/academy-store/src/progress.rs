@@ -149,20 +149,6 @@ pub async fn set_current_step<'c>(
     .map(|_| ())
 }
 
-/// Marks the enrollment started (for items without steps, such as workshops).
-pub async fn mark_started(tx: &mut Tx, enrollment_id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
-    query(
-        "UPDATE enrollments SET started_at = COALESCE(started_at, $2),
-                status = CASE WHEN status = 'enrolled' THEN 'in_progress' ELSE status END, updated_at = $2
-         WHERE id = $1",
-    )
-    .bind(enrollment_id)
-    .bind(now)
-    .execute(tx)
-    .await
-    .map(|_| ())
-}
-
 /// Withdraws from an item (completed enrollments stay completed).
 pub async fn withdraw(tx: &mut Tx, enrollment_id: i64, now: DateTime<Utc>) -> Result<bool, StoreError> {
     Ok(query("UPDATE enrollments SET status = 'withdrawn', updated_at = $2 WHERE id = $1 AND status <> 'completed'")

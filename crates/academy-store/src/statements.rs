@@ -62,24 +62,3 @@ pub struct StoredStatement {
     /// The statement JSON.
     pub statement: String,
 }
-
-/// An actor's statements, newest first.
-pub async fn for_actor<'c>(
-    exec: impl Into<Exec<'c>>,
-    actor: &str,
-    limit: i64,
-) -> Result<Vec<StoredStatement>, StoreError> {
-    query(
-        "SELECT id, verb, object, registration, timestamp, statement FROM xapi_statements WHERE actor = $1
-         ORDER BY stored DESC, id DESC LIMIT $2",
-    )
-    .bind(actor)
-    .bind(limit)
-    .fetch_all(exec)
-    .await
-}
-
-/// How many statements use each verb.
-pub async fn verb_counts<'c>(exec: impl Into<Exec<'c>>) -> Result<Vec<(String, i64)>, StoreError> {
-    query("SELECT verb, COUNT(*) FROM xapi_statements GROUP BY verb ORDER BY verb").fetch_all(exec).await
-}

@@ -292,11 +292,6 @@ pub async fn count_with_role<'c>(exec: impl Into<Exec<'c>>, within: &OrgPath, ro
     .await
 }
 
-/// How many accounts exist in each status.
-pub async fn count_by_status<'c>(exec: impl Into<Exec<'c>>) -> Result<Vec<(String, i64)>, StoreError> {
-    query("SELECT status, COUNT(*) FROM users GROUP BY status ORDER BY status").fetch_all(exec).await
-}
-
 /// Teachers at or below `within`, counted by their school's locale and Title I flag, for
 /// aggregate views. Schools without the attribute count under `None`.
 pub async fn teachers_by_school_attributes<'c>(

@@ -172,6 +172,16 @@ pub struct SessionSummary {
     pub waitlisted: i64,
 }
 
+/// A session someone facilitates, with its workshop's title.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FacilitatedSession {
+    /// The session and its counts.
+    #[sqlx(flatten)]
+    pub summary: SessionSummary,
+    /// The workshop's title.
+    pub item_title: String,
+}
+
 /// A workshop's sessions ending after `from`, soonest first.
 pub async fn sessions_for_item<'c>(
     exec: impl Into<Exec<'c>>,
@@ -196,13 +206,14 @@ pub async fn facilitated_by<'c>(
     exec: impl Into<Exec<'c>>,
     user_id: i64,
     from: DateTime<Utc>,
-) -> Result<Vec<SessionSummary>, StoreError> {
+) -> Result<Vec<FacilitatedSession>, StoreError> {
     query(
         "SELECT s.id, s.item_id, s.host_org_id, s.starts_at, s.ends_at, s.time_zone, s.capacity, s.location_kind, s.hub_name, s.hub_address,
                 s.meeting_url, s.status, s.check_in_code, s.check_in_expires_at, s.sequence,
                 (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'registered') AS registered,
-                (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'waitlisted') AS waitlisted
-         FROM workshop_sessions s JOIN session_facilitators f ON f.session_id = s.id
+                (SELECT COUNT(*) FROM registrations r WHERE r.session_id = s.id AND r.status = 'waitlisted') AS waitlisted,
+                i.title AS item_title
+         FROM workshop_sessions s JOIN session_facilitators f ON f.session_id = s.id JOIN catalog_items i ON i.id = s.item_id
          WHERE f.user_id = $1 AND s.ends_at > $2 ORDER BY s.starts_at, s.id",
     )
     .bind(user_id)

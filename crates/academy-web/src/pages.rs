@@ -151,6 +151,7 @@ pub fn notice_text(key: Option<&str>) -> Option<String> {
         "pathway-saved" => "The pathway was saved.",
         "content-saved" => "The content was saved.",
         "imported" => "The course package was imported.",
+        "credential-already-revoked" => "The credential was already revoked; nothing changed.",
         "credential-revoked" => "The credential is revoked; verifiers will see it from its status list.",
         _ => return None,
     };

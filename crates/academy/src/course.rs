@@ -47,7 +47,7 @@ pub async fn run(config_file: Option<&Path>, command: CourseCommand) -> anyhow::
             audit::record(
                 &mut tx,
                 None,
-                "item.import",
+                if imported.created { "item.import" } else { "item.reimport" },
                 &format!("item:{}", imported.item_id),
                 Some(&package.title),
                 now,

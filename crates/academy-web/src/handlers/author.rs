@@ -954,8 +954,7 @@ pub async fn edit_session(
     ctx: RequestContext,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let session = workshops::session(&state.store, id).await?.ok_or(AppError::NotFound)?;
-    let item = catalog::item(&state.store, session.item_id).await?.ok_or(AppError::NotFound)?;
+    let (session, item) = super::sessions::load(&state, id).await?;
     let tz: chrono_tz::Tz = session.time_zone.parse().unwrap_or(chrono_tz::UTC);
     let (starts, ends) = (session.starts_at.with_timezone(&tz), session.ends_at.with_timezone(&tz));
     let form = SessionForm {
@@ -982,8 +981,7 @@ pub async fn update_session(
     axum::Form(form): axum::Form<SessionForm>,
 ) -> Result<Response, AppError> {
     let user = ctx.session()?.clone();
-    let session = workshops::session(&state.store, id).await?.ok_or(AppError::NotFound)?;
-    let item = catalog::item(&state.store, session.item_id).await?.ok_or(AppError::NotFound)?;
+    let (_, item) = super::sessions::load(&state, id).await?;
     let (new, _) = match form.parse(&item) {
         Ok(parsed) => parsed,
         Err(errors) => {

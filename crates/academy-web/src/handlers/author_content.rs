@@ -58,9 +58,19 @@ pub async fn import_package(
         match field.name() {
             Some("package") => {
                 file_name = field.file_name().unwrap_or("package.zip").to_owned();
-                bytes = Some(field.bytes().await.map_err(|_| AppError::PayloadTooLarge)?);
+                // Past the body limit the read fails with 413; anything else is a broken upload.
+                bytes = Some(field.bytes().await.map_err(|e| match e.status() {
+                    StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
+                    _ => AppError::BadRequest(format!("The upload could not be read: {e}")),
+                })?);
             }
-            Some("publish") => publish = field.text().await.unwrap_or_default() == "yes",
+            Some("publish") => {
+                publish = field
+                    .text()
+                    .await
+                    .map_err(|e| AppError::BadRequest(format!("The upload could not be read: {e}")))?
+                    == "yes"
+            }
             _ => {}
         }
     }

@@ -179,7 +179,9 @@ pub async fn revoke_credential(
         errors.add("reason", m);
         AppError::Validation(errors)
     })?;
-    issuing::revoke(&state.store, &state.config, &id, Some(session.user_id), &reason).await?;
+    if !issuing::revoke(&state.store, &state.config, &id, Some(session.user_id), &reason).await? {
+        return Ok(see_other(&format!("/credentials/{id}?notice=credential-already-revoked")));
+    }
     let now = academy_core::time::now();
     academy_store::audit::record(
         &state.store,

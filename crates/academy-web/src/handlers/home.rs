@@ -139,8 +139,10 @@ pub async fn show_home(
     }
 
     let mut sessions = Vec::new();
-    for s in academy_store::workshops::facilitated_by(store, session.user_id, academy_core::time::now()).await? {
-        let title = academy_store::catalog::item(store, s.session.item_id).await?.map(|i| i.title).unwrap_or_default();
+    for facilitated in
+        academy_store::workshops::facilitated_by(store, session.user_id, academy_core::time::now()).await?
+    {
+        let (s, title) = (facilitated.summary, facilitated.item_title);
         sessions.push(SessionLine {
             id: s.session.id,
             when: crate::learn_pages::session_time(&s.session),

@@ -9,7 +9,7 @@ use crate::learn::progress::{self as learn, Learner, StepOutcome};
 use crate::learn_pages::{markdown, markdown_inline};
 use crate::pages::{Layout, NoticeQuery, notice_text, render_page, render_with_status};
 use crate::state::AppState;
-use academy_core::learning::{Evidence, QuestionKind, Quiz, Response as QuizResponse, RuleRegistry, StepKind};
+use academy_core::learning::{Evidence, QuestionKind, Quiz, Response as QuizResponse, StepKind};
 use academy_core::time;
 use academy_store::catalog::{self, Item, Module, Step};
 use academy_store::progress::{self, Enrollment, QuizAttempt};
@@ -193,7 +193,13 @@ async fn step_page(
     };
     let instruction = match (step.kind, step.completion_rule.as_deref()) {
         (StepKind::Task, Some(rule)) => {
-            RuleRegistry::default().build(rule, &step.completion_params()).map(|r| r.instruction()).unwrap_or_default()
+            // Packages and the editor check the rule when the step is saved; failing here means
+            // the stored step is corrupt, which is an error, not an empty instruction.
+            state
+                .completion_rules
+                .build(rule, &step.completion_params())
+                .map(|r| r.instruction())
+                .map_err(|e| anyhow::anyhow!("step {}: completion rule {rule}: {e}", step.id))?
         }
         _ => String::new(),
     };

@@ -21,7 +21,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-async fn load(state: &AppState, id: i64) -> Result<(Session, Item), AppError> {
+/// A session and its workshop, or 404.
+pub(super) async fn load(state: &AppState, id: i64) -> Result<(Session, Item), AppError> {
     let session = workshops::session(&state.store, id).await?.ok_or(AppError::NotFound)?;
     let item = catalog::item(&state.store, session.item_id).await?.ok_or(AppError::NotFound)?;
     Ok((session, item))
