@@ -89,8 +89,14 @@ impl Item {
     }
 
     /// Authors as a list.
-    pub fn authors(&self) -> Vec<String> {
-        self.authors.as_deref().and_then(|a| serde_json::from_str(a).ok()).unwrap_or_default()
+    pub fn authors(&self) -> Result<Vec<String>, StoreError> {
+        self.authors
+            .as_deref()
+            .map(|a| {
+                serde_json::from_str(a).map_err(|e| StoreError::Decode(format!("authors of item {}: {e}", self.id)))
+            })
+            .transpose()
+            .map(Option::unwrap_or_default)
     }
 }
 
@@ -513,8 +519,16 @@ impl Step {
     }
 
     /// The completion rule's parameters, decoded.
-    pub fn completion_params(&self) -> std::collections::BTreeMap<String, String> {
-        self.completion_params.as_deref().and_then(|p| serde_json::from_str(p).ok()).unwrap_or_default()
+    /// A corrupt value is an error: read as "no parameters" it would quietly relax the rule.
+    pub fn completion_params(&self) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
+        self.completion_params
+            .as_deref()
+            .map(|p| {
+                serde_json::from_str(p)
+                    .map_err(|e| StoreError::Decode(format!("completion parameters of step {}: {e}", self.id)))
+            })
+            .transpose()
+            .map(Option::unwrap_or_default)
     }
 }
 
@@ -636,11 +650,9 @@ pub async fn sync_content(tx: &mut Tx, item_id: i64, modules: &[NewModule]) -> R
             }
         }
     }
+    // Enrollments standing at a removed step let go of it through the foreign key's
+    // ON DELETE SET NULL (indexed: enrollments_current_step).
     for gone in existing_steps.iter().filter(|s| !kept.contains(&s.id)) {
-        query("UPDATE enrollments SET current_step_id = NULL WHERE current_step_id = $1")
-            .bind(gone.id)
-            .execute(&mut *tx)
-            .await?;
         query("DELETE FROM item_steps WHERE id = $1").bind(gone.id).execute(&mut *tx).await?;
     }
     query("DELETE FROM item_modules WHERE item_id = $1 AND position > $2")

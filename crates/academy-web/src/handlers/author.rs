@@ -354,7 +354,7 @@ pub async fn update_item(
         }
     };
     new.version = item.version.clone();
-    new.authors = item.authors();
+    new.authors = item.authors()?;
     new.license = item.license.clone();
     let now = time::now();
     let mut tx = state.store.begin().await?;

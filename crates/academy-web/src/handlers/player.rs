@@ -197,7 +197,7 @@ async fn step_page(
             // the stored step is corrupt, which is an error, not an empty instruction.
             state
                 .completion_rules
-                .build(rule, &step.completion_params())
+                .build(rule, &step.completion_params()?)
                 .map(|r| r.instruction())
                 .map_err(|e| anyhow::anyhow!("step {}: completion rule {rule}: {e}", step.id))?
         }

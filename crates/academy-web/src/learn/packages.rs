@@ -107,10 +107,10 @@ pub async fn export(tx: &mut Tx, item: &Item) -> Result<CoursePackage, StoreErro
                 body_md: step.body_md.clone(),
                 quiz: step.quiz()?,
                 min_words: step.min_words.and_then(|w| u32::try_from(w).ok()),
-                completion: step
-                    .completion_rule
-                    .clone()
-                    .map(|rule| Completion { rule, params: step.completion_params() }),
+                completion: match step.completion_rule.clone() {
+                    Some(rule) => Some(Completion { rule, params: step.completion_params()? }),
+                    None => None,
+                },
             });
         }
         modules.push(ModulePackage { title: module.title, steps: out });
@@ -129,7 +129,7 @@ pub async fn export(tx: &mut Tx, item: &Item) -> Result<CoursePackage, StoreErro
         pd_hours: item.pd_hours(),
         credential: item.credential_bearing,
         version: item.version.clone(),
-        authors: item.authors(),
+        authors: item.authors()?,
         license: item.license.clone(),
         modules,
     })

@@ -134,7 +134,7 @@ pub async fn submit_task(
         return Err(LearnError::Refused("This step is not a lab task.".into()));
     }
     let name = step.completion_rule.as_deref().unwrap_or("artifact");
-    let rule = rules.build(name, &step.completion_params()).map_err(LearnError::Refused)?;
+    let rule = rules.build(name, &step.completion_params()?).map_err(LearnError::Refused)?;
     if let Err(missing) = rule.evaluate(evidence) {
         return Ok(Err(missing));
     }
