@@ -120,9 +120,7 @@ pub async fn did_document(State(state): State<AppState>) -> Result<Response, App
     if state.config.did_web_domain.is_none() {
         return Err(AppError::NotFound);
     }
-    let mut tx = state.store.begin().await?;
-    let identity = issuing::issuer(&mut tx, &state.config).await?;
-    tx.commit().await?;
+    let identity = issuing::current_issuer(&state.store, &state.config).await?;
     Ok(([(header::CONTENT_TYPE, "application/did+json")], identity.did_document().to_string()).into_response())
 }
 

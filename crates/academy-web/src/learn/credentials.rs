@@ -37,9 +37,7 @@ pub async fn issuer(tx: &mut Tx, config: &Config) -> anyhow::Result<IssuerIdenti
         stored = stored::active_key(&mut *tx).await?;
     }
     if let Some(stored) = stored {
-        let secret = STANDARD.decode(&stored.secret_key).context("the stored issuer key is not base64")?;
-        let key = IssuerKey::from_secret_bytes(&secret).map_err(|e| anyhow!("the stored issuer key: {e}"))?;
-        let identity = identity(key, config)?;
+        let identity = stored_identity(&stored, config)?;
         if identity.did() == stored.did {
             return Ok(identity);
         }
@@ -61,6 +59,19 @@ pub async fn issuer(tx: &mut Tx, config: &Config) -> anyhow::Result<IssuerIdenti
     let identity = identity(key, config)?;
     stored::insert_key(tx, identity.did(), identity.verification_method(), &public, &secret, now).await?;
     Ok(identity)
+}
+
+/// The issuer for pages (verification, the DID document): the key the server made or loaded
+/// when it started, read without a write transaction.
+pub async fn current_issuer(store: &Store, config: &Config) -> anyhow::Result<IssuerIdentity> {
+    let stored = stored::active_key(store).await?.context("no issuer key (the server makes one when it starts)")?;
+    stored_identity(&stored, config)
+}
+
+fn stored_identity(stored: &stored::IssuerKey, config: &Config) -> anyhow::Result<IssuerIdentity> {
+    let secret = STANDARD.decode(&stored.secret_key).context("the stored issuer key is not base64")?;
+    let key = IssuerKey::from_secret_bytes(&secret).map_err(|e| anyhow!("the stored issuer key: {e}"))?;
+    identity(key, config)
 }
 
 fn identity(key: IssuerKey, config: &Config) -> anyhow::Result<IssuerIdentity> {
@@ -280,10 +291,8 @@ pub struct Verdict {
 
 /// Checks a stored credential's proof and its revocation bit, as an outside verifier would.
 pub async fn check(store: &Store, config: &Config, credential: &stored::Credential) -> anyhow::Result<Verdict> {
-    let mut tx = store.begin().await?;
-    let identity = issuer(&mut tx, config).await?;
-    let list = stored::status_list(&mut tx, credential.status_list_id).await?;
-    tx.commit().await?;
+    let identity = current_issuer(store, config).await?;
+    let list = stored::status_list(store, credential.status_list_id).await?;
     let resolver = resolver(&identity)?;
     let (signature_valid, problem, issuer) = match academy_credentials::verify(&credential.document, &resolver) {
         Ok(verified) => (true, None, verified.issuer),
