@@ -2,42 +2,20 @@
 //! and search. Full-text search is the one dialect-specific query here: SQLite's FTS5 and
 //! PostgreSQL's `tsvector`.
 
+use crate::query::stored_enum;
 use crate::{Backend, Exec, StoreError, Tx, query};
 use academy_core::learning::{Delivery, GradeBand, ItemKind, PdHours, StepKind, Strand, Subject};
 use chrono::{DateTime, Utc};
 
-/// An item's publication state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ItemStatus {
-    /// Visible to authors only.
-    Draft,
-    /// In the catalog.
-    Published,
-    /// Withdrawn from the catalog; existing records stay.
-    Archived,
-}
-
-impl ItemStatus {
-    /// The stored form.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Published => "published",
-            Self::Archived => "archived",
-        }
-    }
-}
-
-impl TryFrom<String> for ItemStatus {
-    type Error = String;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        match value.as_str() {
-            "draft" => Ok(Self::Draft),
-            "published" => Ok(Self::Published),
-            "archived" => Ok(Self::Archived),
-            other => Err(format!("'{other}' is not draft, published or archived")),
-        }
+stored_enum! {
+    /// Where an item stands in the catalog.
+    pub enum ItemStatus {
+        /// Visible to authors only.
+        Draft = "draft",
+        /// In the catalog.
+        Published = "published",
+        /// Withdrawn from the catalog; existing records stay.
+        Archived = "archived",
     }
 }
 

@@ -322,6 +322,19 @@ pub async fn count<'c>(exec: impl Into<Exec<'c>>) -> Result<i64, StoreError> {
     query("SELECT COUNT(*) FROM credentials").fetch_i64(exec).await
 }
 
+/// How many credentials were issued for a pathway (or, with `None`, for an item).
+pub async fn count_for<'c>(
+    exec: impl Into<Exec<'c>>,
+    pathway_id: Option<i64>,
+    item_id: Option<i64>,
+) -> Result<i64, StoreError> {
+    query("SELECT COUNT(*) FROM credentials WHERE pathway_id = $1 OR item_id = $2")
+        .bind(pathway_id)
+        .bind(item_id)
+        .fetch_i64(exec)
+        .await
+}
+
 /// Marks a credential revoked; returns false when it already was.
 pub async fn mark_revoked(
     tx: &mut Tx,

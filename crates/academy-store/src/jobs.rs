@@ -14,6 +14,7 @@
 //! No maintained crate fitted: apalis, sqlxmq, graphile_worker and underway each either
 //! support one engine or cannot enqueue inside a caller's transaction on both.
 
+use crate::query::stored_enum;
 use crate::{Backend, Exec, Store, StoreError, Tx, query};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -174,6 +175,20 @@ pub fn backoff(attempts: i64, jitter: f64) -> Duration {
     Duration::seconds(base + spread)
 }
 
+stored_enum! {
+    /// Where a job stands.
+    pub enum JobStatus {
+        /// Waiting to run (now or at its `run_at`).
+        Queued = "queued",
+        /// Claimed by a worker.
+        Running = "running",
+        /// Finished.
+        Done = "done",
+        /// Gave up after its attempts; kept with its error.
+        Failed = "failed",
+    }
+}
+
 /// A job as listed to an admin.
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct JobRow {
@@ -181,8 +196,9 @@ pub struct JobRow {
     pub id: i64,
     /// Kind.
     pub kind: String,
-    /// `queued`, `running`, `done` or `failed`.
-    pub status: String,
+    /// Queued, running, done or failed.
+    #[sqlx(try_from = "String")]
+    pub status: JobStatus,
     /// Attempts so far.
     pub attempts: i64,
     /// Attempts allowed.
@@ -208,7 +224,11 @@ pub async fn get<'c>(exec: impl Into<Exec<'c>>, id: i64) -> Result<Option<JobRow
 }
 
 /// The latest jobs, optionally of one status, newest first.
-pub async fn list<'c>(exec: impl Into<Exec<'c>>, status: Option<&str>, limit: i64) -> Result<Vec<JobRow>, StoreError> {
+pub async fn list<'c>(
+    exec: impl Into<Exec<'c>>,
+    status: Option<JobStatus>,
+    limit: i64,
+) -> Result<Vec<JobRow>, StoreError> {
     query(
         "SELECT id, kind, status, attempts, max_attempts, run_at, last_error, created_at, finished_at FROM jobs
          WHERE ($1 IS NULL OR status = $1) ORDER BY id DESC LIMIT $2",
@@ -229,6 +249,22 @@ pub async fn due_or_running<'c>(exec: impl Into<Exec<'c>>, now: DateTime<Utc>) -
     query("SELECT COUNT(*) FROM jobs WHERE status = 'running' OR (status = 'queued' AND run_at <= $1)")
         .bind(now)
         .fetch_i64(exec)
+        .await
+}
+
+/// How many jobs of `kind` are in `status` (`queued`, `running`, `done`, `failed`).
+pub async fn count_of<'c>(exec: impl Into<Exec<'c>>, kind: &str, status: JobStatus) -> Result<i64, StoreError> {
+    query("SELECT COUNT(*) FROM jobs WHERE kind = $1 AND status = $2").bind(kind).bind(status).fetch_i64(exec).await
+}
+
+/// When each finished job of `kind` was enqueued and when it finished (for benchmarks).
+pub async fn done_spans<'c>(
+    exec: impl Into<Exec<'c>>,
+    kind: &str,
+) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>, StoreError> {
+    query("SELECT created_at, finished_at FROM jobs WHERE kind = $1 AND status = 'done' AND finished_at IS NOT NULL")
+        .bind(kind)
+        .fetch_all(exec)
         .await
 }
 

@@ -10,6 +10,9 @@
 //! - [`jobs`]: the durable job queue (transactional enqueue, safe claiming, retry with backoff).
 //! - [`bulk`]: bulk loading for generators and benchmarks (PostgreSQL `COPY`, SQLite multi-row
 //!   inserts).
+//! - [`schema`]: the tables, columns and indexes the migrations built, read back from either
+//!   engine's catalog.
+//! - [`testing`]: fresh databases for tests and benchmarks.
 //! - Migrations live in `migrations/sqlite` and `migrations/postgres`, embedded at build time,
 //!   only ever added to.
 //!
@@ -27,6 +30,7 @@ pub mod outbox;
 pub mod pathways;
 pub mod progress;
 pub mod query;
+pub mod schema;
 pub mod sessions;
 pub mod statements;
 pub mod testing;
@@ -174,6 +178,17 @@ impl Store {
             Pool::Sqlite(pool) => pool.close().await,
             Pool::Postgres(pool) => pool.close().await,
         }
+    }
+
+    /// How many bytes the database takes on disk.
+    pub async fn size_bytes(&self) -> Result<i64, StoreError> {
+        let sql = match self.backend() {
+            Backend::Postgres => "SELECT CAST(pg_database_size(current_database()) AS BIGINT)",
+            Backend::Sqlite => {
+                "SELECT CAST(page_count * page_size AS BIGINT) FROM pragma_page_count(), pragma_page_size()"
+            }
+        };
+        query(sql).fetch_i64(self).await
     }
 
     /// Connections open and idle, for metrics.

@@ -182,6 +182,29 @@ pub async fn by_nces_id<'c>(exec: impl Into<Exec<'c>>, nces_id: &str) -> Result<
         .await
 }
 
+/// The ids of every node of `kind`, in id order (benchmarks spread generated people over them).
+pub async fn ids_of_kind<'c>(exec: impl Into<Exec<'c>>, kind: OrgKind) -> Result<Vec<i64>, StoreError> {
+    let rows: Vec<(i64,)> = query("SELECT id FROM orgs WHERE kind = $1 ORDER BY id").bind(kind).fetch_all(exec).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// The first state federation of `state` directly below `parent_id` (the national root).
+pub async fn federation_of_state<'c>(
+    exec: impl Into<Exec<'c>>,
+    parent_id: i64,
+    state: academy_core::UsState,
+) -> Result<Option<Org>, StoreError> {
+    query(
+        "SELECT id, parent_id, kind, name, path, state, nces_id, locale, title_i, created_at FROM orgs \
+         WHERE parent_id = $1 AND kind = $2 AND state = $3 ORDER BY id LIMIT 1",
+    )
+    .bind(parent_id)
+    .bind(academy_core::OrgKind::StateFederation)
+    .bind(state)
+    .fetch_optional(exec)
+    .await
+}
+
 /// The nodes directly below `parent_id`, by name, with their own child counts.
 pub async fn children<'c>(
     exec: impl Into<Exec<'c>>,

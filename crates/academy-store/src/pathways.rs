@@ -2,9 +2,20 @@
 //! cohorts.
 
 use crate::catalog::ItemStatus;
+use crate::query::stored_enum;
 use crate::{Exec, StoreError, Tx, query};
 use academy_core::learning::{ItemKind, PdHours};
 use chrono::{DateTime, Utc};
+
+stored_enum! {
+    /// How someone belongs to a cohort.
+    pub enum CohortRole {
+        /// A participant.
+        Member = "member",
+        /// Its facilitator.
+        Facilitator = "facilitator",
+    }
+}
 
 /// A pathway.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
@@ -332,7 +343,7 @@ pub async fn add_cohort_member(
     tx: &mut Tx,
     cohort_id: i64,
     user_id: i64,
-    role: &str,
+    role: CohortRole,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     Ok(query(
@@ -357,8 +368,9 @@ pub struct CohortMember {
     pub display_name: String,
     /// Email.
     pub email: String,
-    /// `member` or `facilitator`.
-    pub role: String,
+    /// Member or facilitator.
+    #[sqlx(try_from = "String")]
+    pub role: CohortRole,
     /// Pathway items completed.
     pub items_done: i64,
     /// PD hours earned on the pathway's items, in tenths.
@@ -386,8 +398,8 @@ pub async fn cohort_members<'c>(exec: impl Into<Exec<'c>>, cohort: &Cohort) -> R
 }
 
 /// Cohorts a person facilitates or belongs to.
-pub async fn cohorts_of<'c>(exec: impl Into<Exec<'c>>, user_id: i64) -> Result<Vec<(Cohort, String)>, StoreError> {
-    let rows: Vec<CohortRole> = query(
+pub async fn cohorts_of<'c>(exec: impl Into<Exec<'c>>, user_id: i64) -> Result<Vec<(Cohort, CohortRole)>, StoreError> {
+    let rows: Vec<CohortWithRole> = query(
         "SELECT c.id, c.name, c.org_id, c.pathway_id, c.starts_on, c.ends_on, m.role FROM cohorts c
          JOIN cohort_members m ON m.cohort_id = c.id WHERE m.user_id = $1 ORDER BY c.name",
     )
@@ -398,10 +410,11 @@ pub async fn cohorts_of<'c>(exec: impl Into<Exec<'c>>, user_id: i64) -> Result<V
 }
 
 #[derive(sqlx::FromRow)]
-struct CohortRole {
+struct CohortWithRole {
     #[sqlx(flatten)]
     cohort: Cohort,
-    role: String,
+    #[sqlx(try_from = "String")]
+    role: CohortRole,
 }
 
 /// Cohorts of organizations at or below a path.

@@ -1,34 +1,25 @@
 //! Enrollments, progress through steps, quiz attempts, "my learning" and transcripts.
 
+use crate::query::stored_enum;
 use crate::{Exec, StoreError, Tx, query};
 use academy_core::learning::{ItemKind, PdHours};
 use chrono::{DateTime, Utc};
 
-/// Where an enrollment stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EnrollmentStatus {
-    /// Enrolled (or registered for a workshop), not started.
-    Enrolled,
-    /// Started.
-    InProgress,
-    /// Finished; PD hours awarded.
-    Completed,
-    /// Left.
-    Withdrawn,
+stored_enum! {
+    /// Where an enrollment stands.
+    pub enum EnrollmentStatus {
+        /// Enrolled (or registered for a workshop), not started.
+        Enrolled = "enrolled",
+        /// Started.
+        InProgress = "in_progress",
+        /// Finished; PD hours awarded.
+        Completed = "completed",
+        /// Left.
+        Withdrawn = "withdrawn",
+    }
 }
 
 impl EnrollmentStatus {
-    /// The stored form.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Enrolled => "enrolled",
-            Self::InProgress => "in_progress",
-            Self::Completed => "completed",
-            Self::Withdrawn => "withdrawn",
-        }
-    }
-
     /// How it reads on a page.
     pub fn label(self) -> &'static str {
         match self {
@@ -40,16 +31,13 @@ impl EnrollmentStatus {
     }
 }
 
-impl TryFrom<String> for EnrollmentStatus {
-    type Error = String;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        match value.as_str() {
-            "enrolled" => Ok(Self::Enrolled),
-            "in_progress" => Ok(Self::InProgress),
-            "completed" => Ok(Self::Completed),
-            "withdrawn" => Ok(Self::Withdrawn),
-            other => Err(format!("unknown enrollment status '{other}'")),
-        }
+stored_enum! {
+    /// Where a step stands for a teacher.
+    pub enum StepStatus {
+        /// Opened, or a draft saved.
+        Started = "started",
+        /// Done.
+        Completed = "completed",
     }
 }
 
@@ -164,8 +152,9 @@ pub async fn withdraw(tx: &mut Tx, enrollment_id: i64, now: DateTime<Utc>) -> Re
 pub struct StepProgress {
     /// The step.
     pub step_id: i64,
-    /// `started` or `completed`.
-    pub status: String,
+    /// Started or completed.
+    #[sqlx(try_from = "String")]
+    pub status: StepStatus,
     /// What the teacher wrote or submitted (JSON).
     pub response: Option<String>,
     /// When it was completed.

@@ -235,3 +235,68 @@ fn pg_args(values: Vec<Value>) -> Result<PgArguments, StoreError> {
     }
     Ok(args)
 }
+
+/// Declares an enum stored as text: its variants and their stored words, `as_str`, `ALL`,
+/// `TryFrom<String>` (rows read it with `#[sqlx(try_from = "String")]`), `Display`,
+/// `Serialize` (as the stored word) and binding as a parameter.
+macro_rules! stored_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $text:literal ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        $vis enum $name {
+            $( $(#[$vmeta])* $variant ),+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            /// The stored word.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $text),+
+                }
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = String;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                match value.as_str() {
+                    $($text => Ok(Self::$variant),)+
+                    other => Err(format!(
+                        "'{other}' is not one of: {}",
+                        [$($text),+].join(", ")
+                    )),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl $crate::query::Bind for $name {
+            fn value(self) -> $crate::query::Value {
+                $crate::query::Value::Text(Some(self.as_str().to_owned()))
+            }
+            fn null() -> $crate::query::Value {
+                $crate::query::Value::Text(None)
+            }
+        }
+    };
+}
+pub(crate) use stored_enum;

@@ -86,7 +86,8 @@ pub struct Member {
     /// Name.
     pub display_name: String,
     /// Status.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: UserStatus,
     /// Their school's name.
     pub school_name: Option<String>,
 }

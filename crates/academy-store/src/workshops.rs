@@ -4,8 +4,51 @@
 //! PostgreSQL; on SQLite the write transaction already holds the database's single write
 //! lock), so that seats are counted and the waitlist promoted without a race.
 
+use crate::query::stored_enum;
 use crate::{Backend, Exec, StoreError, Tx, query};
 use chrono::{DateTime, Utc};
+
+stored_enum! {
+    /// Whether a session is on.
+    pub enum SessionStatus {
+        /// It takes place.
+        Scheduled = "scheduled",
+        /// It was cancelled; registrants were told.
+        Cancelled = "cancelled",
+    }
+}
+
+stored_enum! {
+    /// Where a session takes place.
+    pub enum LocationKind {
+        /// Online, at a meeting link.
+        Virtual = "virtual",
+        /// In person at a hub.
+        Hub = "hub",
+    }
+}
+
+stored_enum! {
+    /// Where a registration stands.
+    pub enum RegistrationStatus {
+        /// Holds a seat.
+        Registered = "registered",
+        /// Waits for a seat, in order of registration.
+        Waitlisted = "waitlisted",
+        /// Cancelled by the teacher.
+        Cancelled = "cancelled",
+    }
+}
+
+stored_enum! {
+    /// How attendance was recorded.
+    pub enum AttendedVia {
+        /// The facilitator marked it on the roster.
+        Roster = "roster",
+        /// The teacher entered the check-in code.
+        Code = "code",
+    }
+}
 
 /// A session as stored.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
@@ -24,16 +67,18 @@ pub struct Session {
     pub time_zone: String,
     /// Seats.
     pub capacity: i64,
-    /// `virtual` or `hub`.
-    pub location_kind: String,
+    /// Online or at a hub.
+    #[sqlx(try_from = "String")]
+    pub location_kind: LocationKind,
     /// Hub name.
     pub hub_name: Option<String>,
     /// Hub street address.
     pub hub_address: Option<String>,
     /// Meeting link.
     pub meeting_url: Option<String>,
-    /// `scheduled` or `cancelled`.
-    pub status: String,
+    /// Scheduled or cancelled.
+    #[sqlx(try_from = "String")]
+    pub status: SessionStatus,
     /// The current check-in code.
     pub check_in_code: Option<String>,
     /// When the check-in code stops working.
@@ -57,8 +102,8 @@ pub struct NewSession {
     pub time_zone: String,
     /// Seats.
     pub capacity: i64,
-    /// `virtual` or `hub`.
-    pub location_kind: String,
+    /// Online or at a hub.
+    pub location_kind: LocationKind,
     /// Hub name.
     pub hub_name: Option<String>,
     /// Hub address.
@@ -84,7 +129,7 @@ pub async fn create_session(
     .bind(new.ends_at)
     .bind(new.time_zone.as_str())
     .bind(new.capacity)
-    .bind(new.location_kind.as_str())
+    .bind(new.location_kind)
     .bind(new.hub_name.clone())
     .bind(new.hub_address.clone())
     .bind(new.meeting_url.clone())
@@ -107,7 +152,7 @@ pub async fn update_session(tx: &mut Tx, id: i64, new: &NewSession, now: DateTim
     .bind(new.ends_at)
     .bind(new.time_zone.as_str())
     .bind(new.capacity)
-    .bind(new.location_kind.as_str())
+    .bind(new.location_kind)
     .bind(new.hub_name.clone())
     .bind(new.hub_address.clone())
     .bind(new.meeting_url.clone())
@@ -265,8 +310,9 @@ pub struct Registration {
     pub session_id: i64,
     /// Person.
     pub user_id: i64,
-    /// `registered`, `waitlisted` or `cancelled`.
-    pub status: String,
+    /// Registered, waitlisted or cancelled.
+    #[sqlx(try_from = "String")]
+    pub status: RegistrationStatus,
     /// When they registered (their place in the waitlist).
     pub registered_at: DateTime<Utc>,
     /// When they got a seat from the waitlist.
@@ -275,7 +321,7 @@ pub struct Registration {
     pub cancelled_at: Option<DateTime<Utc>>,
     /// When their attendance was recorded.
     pub attended_at: Option<DateTime<Utc>>,
-    /// `roster` or `code`.
+    /// `roster` or `code` (see [`AttendedVia`]).
     pub attended_via: Option<String>,
 }
 
@@ -308,7 +354,7 @@ pub async fn upsert_registration(
     tx: &mut Tx,
     session_id: i64,
     user_id: i64,
-    status: &str,
+    status: RegistrationStatus,
     now: DateTime<Utc>,
 ) -> Result<Registration, StoreError> {
     query(
@@ -384,11 +430,12 @@ pub struct RosterEntry {
     pub email: String,
     /// Their school.
     pub school_name: Option<String>,
-    /// `registered` or `waitlisted`.
-    pub status: String,
+    /// Registered or waitlisted.
+    #[sqlx(try_from = "String")]
+    pub status: RegistrationStatus,
     /// Attendance recorded.
     pub attended_at: Option<DateTime<Utc>>,
-    /// How.
+    /// How: `roster` or `code` (see [`AttendedVia`]).
     pub attended_via: Option<String>,
 }
 
@@ -411,7 +458,7 @@ pub async fn roster<'c>(exec: impl Into<Exec<'c>>, session_id: i64) -> Result<Ve
 pub async fn mark_attended(
     tx: &mut Tx,
     registration_id: i64,
-    via: &str,
+    via: AttendedVia,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
     Ok(query(
@@ -455,8 +502,9 @@ pub async fn set_check_in_code(
 /// A person's upcoming (or recent) registration with its session and workshop.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
 pub struct MySession {
-    /// `registered` or `waitlisted`.
-    pub registration_status: String,
+    /// Registered or waitlisted.
+    #[sqlx(try_from = "String")]
+    pub registration_status: RegistrationStatus,
     /// Attended.
     pub attended_at: Option<DateTime<Utc>>,
     /// Session id.
@@ -467,16 +515,18 @@ pub struct MySession {
     pub ends_at: DateTime<Utc>,
     /// IANA time zone.
     pub time_zone: String,
-    /// `virtual` or `hub`.
-    pub location_kind: String,
+    /// Online or at a hub.
+    #[sqlx(try_from = "String")]
+    pub location_kind: LocationKind,
     /// Hub name.
     pub hub_name: Option<String>,
     /// Hub address.
     pub hub_address: Option<String>,
     /// Meeting link.
     pub meeting_url: Option<String>,
-    /// `scheduled` or `cancelled`.
-    pub session_status: String,
+    /// Scheduled or cancelled.
+    #[sqlx(try_from = "String")]
+    pub session_status: SessionStatus,
     /// iCalendar SEQUENCE.
     pub sequence: i64,
     /// Workshop title.

@@ -349,7 +349,7 @@ async fn jobs_enqueue_with_their_transaction(store: Store) {
     assert_eq!(claimed[0].attempts, 1);
     assert!(!jobs::complete(&store, claimed[0].id, "other-worker", t0()).await.expect("complete"), "not its lease");
     assert!(jobs::complete(&store, claimed[0].id, "w", t0()).await.expect("complete"));
-    assert_eq!(jobs::get(&store, claimed[0].id).await.expect("get").expect("row").status, "done");
+    assert_eq!(jobs::get(&store, claimed[0].id).await.expect("get").expect("row").status, jobs::JobStatus::Done);
 }
 
 async fn concurrent_workers_claim_each_job_once(store: Store) {

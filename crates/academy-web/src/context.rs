@@ -1,9 +1,11 @@
 //! Who is asking: the session cookie, the CSRF token, the client address, and the guard that
 //! applies each route's access rule and CSRF check before its handler runs.
 
-use crate::error::AppError;
-use crate::routes::Target;
+use crate::error::WebError;
+use crate::route_spec::{RouteSpec, Surface, Target};
 use crate::state::AppState;
+use academy_app::Actor;
+use academy_app::accounts::Client;
 use academy_core::access::{Access, Decision, Principal};
 use academy_core::token::{SecretToken, TokenHash, constant_time_eq};
 use academy_core::{OrgPath, time};
@@ -55,21 +57,33 @@ pub struct RequestContext {
     pub user_agent: Option<String>,
 }
 
+impl Session {
+    /// The person as the application layer's use cases see them.
+    pub fn actor(&self) -> Actor<'_> {
+        Actor { user_id: self.user_id, display_name: &self.display_name, principal: &self.principal }
+    }
+}
+
 impl RequestContext {
-    /// The signed-in person, or [`AppError::SignInRequired`].
-    pub fn session(&self) -> Result<&Arc<Session>, AppError> {
-        self.session.as_ref().ok_or(AppError::SignInRequired)
+    /// The signed-in person, or [`WebError::SignInRequired`].
+    pub fn session(&self) -> Result<&Arc<Session>, WebError> {
+        self.session.as_ref().ok_or(WebError::SignInRequired)
+    }
+
+    /// Where the request came from, for a new session's record.
+    pub fn client(&self) -> Client {
+        Client { ip: self.client_ip, user_agent: self.user_agent.clone() }
     }
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for RequestContext {
-    type Rejection = AppError;
+    type Rejection = WebError;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         parts
             .extensions
             .get::<RequestContext>()
             .cloned()
-            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("request context middleware is not installed")))
+            .ok_or_else(|| WebError::Internal(anyhow::anyhow!("request context middleware is not installed")))
     }
 }
 
@@ -97,7 +111,7 @@ const TOUCH_EVERY_MINUTES: i64 = 10;
 
 /// Loads the session and CSRF token for every request, and clears a dead session cookie.
 pub async fn load_context(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let names = CookieNames::for_https(state.config.is_https());
+    let names = CookieNames::for_https(state.app.config.is_https());
     let jar = CookieJar::from_headers(request.headers());
     let now = time::now();
     let mut clear_session_cookie = false;
@@ -123,13 +137,13 @@ pub async fn load_context(State(state): State<AppState>, mut request: Request, n
             fresh
         }
     };
-    let client_ip = client_ip(&request, state.config.trust_proxy_headers);
+    let client_ip = client_ip(&request, state.app.config.trust_proxy_headers);
     let user_agent =
         request.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(|s| s.chars().take(300).collect());
     let context = RequestContext { session, csrf_token, path: request.uri().path().to_owned(), client_ip, user_agent };
     request.extensions_mut().insert(context);
     let mut response = next.run(request).await;
-    let https = state.config.is_https();
+    let https = state.app.config.is_https();
     if let Some(value) = new_anon_csrf {
         let cookie = base_cookie(names.csrf, value, https);
         append_cookie(response.headers_mut(), &cookie);
@@ -146,14 +160,14 @@ async fn load_session(
     state: &AppState,
     hash: &TokenHash,
     now: chrono::DateTime<chrono::Utc>,
-) -> Result<Option<Session>, AppError> {
-    let Some(record) = sessions::find(&state.store, hash, now).await? else {
+) -> Result<Option<Session>, WebError> {
+    let Some(record) = sessions::find(&state.app.store, hash, now).await? else {
         return Ok(None);
     };
     if now - record.last_seen_at > Duration::minutes(TOUCH_EVERY_MINUTES) {
-        sessions::touch(&state.store, hash, now, now + Duration::days(state.config.session_days)).await?;
+        sessions::touch(&state.app.store, hash, now, now + Duration::days(state.app.config.session_days)).await?;
     }
-    let grants = users::grants(&state.store, record.user_id).await?;
+    let grants = users::grants(&state.app.store, record.user_id).await?;
     let principal = Principal { user_id: record.user_id, grants: grants.iter().map(GrantRow::grant).collect() };
     Ok(Some(Session {
         user_id: record.user_id,
@@ -185,11 +199,22 @@ fn base_cookie(name: &'static str, value: String, https: bool) -> Cookie<'static
     Cookie::build((name, value)).path("/").http_only(true).same_site(SameSite::Lax).secure(https).build()
 }
 
+/// Sets the cookie of a new session on `response`.
+pub fn set_session_cookie(state: &AppState, token: &SecretToken, response: &mut Response) {
+    append_cookie(response.headers_mut(), &session_cookie(state, token));
+}
+
+/// Clears the session cookie on `response`.
+pub fn clear_session_cookie(state: &AppState, response: &mut Response) {
+    let https = state.app.config.is_https();
+    append_cookie(response.headers_mut(), &removal_cookie(CookieNames::for_https(https).session, https));
+}
+
 /// The session cookie for a new session.
 pub fn session_cookie(state: &AppState, token: &SecretToken) -> Cookie<'static> {
-    let names = CookieNames::for_https(state.config.is_https());
-    let mut cookie = base_cookie(names.session, token.expose().to_owned(), state.config.is_https());
-    cookie.set_max_age(cookie::time::Duration::days(state.config.session_days));
+    let names = CookieNames::for_https(state.app.config.is_https());
+    let mut cookie = base_cookie(names.session, token.expose().to_owned(), state.app.config.is_https());
+    cookie.set_max_age(cookie::time::Duration::days(state.app.config.session_days));
     cookie
 }
 
@@ -215,29 +240,37 @@ fn is_cookie(value: &HeaderValue, name: &str) -> bool {
 const FORM_LIMIT: usize = crate::BODY_LIMIT;
 
 /// Applies the matched route's access rule (at its target node when it has one) and, for
-/// every unsafe method, the CSRF check. Runs after routing, so it knows the route.
+/// every unsafe method of a cookie-authenticated request, the CSRF check. Runs after routing,
+/// so it knows the route; it marks the response with the route's [`Surface`] so that errors
+/// render as the route's metadata says.
 pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    match check(&state, request).await {
-        Ok(request) => next.run(request).await,
-        Err(rejection) => rejection,
-    }
-}
-
-async fn check(state: &AppState, mut request: Request) -> Result<Request, Response> {
     let Some(matched) = request.extensions().get::<MatchedPath>().map(|m| m.as_str().to_owned()) else {
-        return Err(AppError::Internal(anyhow::anyhow!("the guard ran outside a matched route")).into_response());
+        return WebError::Internal(anyhow::anyhow!("the guard ran outside a matched route")).into_response();
     };
-    let Some(spec) = state.routes.find(request.method(), &matched) else {
+    let Some(spec) = state.routes.find(request.method(), &matched).cloned() else {
         // The path exists but not for this method: no handler will run, and the router
         // answers 405 with the methods it does accept.
-        return Ok(request);
+        return next.run(request).await;
     };
+    let mut response = match check(&state, &spec, request).await {
+        Ok(request) => next.run(request).await,
+        Err(rejection) => rejection,
+    };
+    response.extensions_mut().insert(spec.surface());
+    response
+}
+
+async fn check(state: &AppState, spec: &RouteSpec, mut request: Request) -> Result<Request, Response> {
     let context = request.extensions().get::<RequestContext>().cloned();
-    let principal = context.as_ref().and_then(|c| c.session.as_ref()).map(|s| &s.principal);
+    // The session cookie is the one credential routes accept today; header credentials
+    // (bearer tokens, HTTP basic) are checked here, per the route's `auths`, when a mount
+    // accepts them.
+    let session = context.as_ref().and_then(|c| c.session.as_ref()).filter(|_| spec.mount.auths.session);
+    let principal = session.map(|s| &s.principal);
     if principal.is_none() && spec.access != Access::Public {
         // Ask a visitor to sign in before looking anything up, so that signed-out visitors
         // learn nothing about which ids exist.
-        return Err(sign_in_required(&request));
+        return Err(sign_in_required(spec, &request));
     }
     let targets = match spec.target {
         Target::None => None,
@@ -248,8 +281,8 @@ async fn check(state: &AppState, mut request: Request) -> Result<Request, Respon
     };
     match spec.decide(principal, targets.as_deref()) {
         Decision::Allow => {}
-        Decision::SignInRequired => return Err(sign_in_required(&request)),
-        Decision::Forbidden => return Err(AppError::Forbidden.into_response()),
+        Decision::SignInRequired => return Err(sign_in_required(spec, &request)),
+        Decision::Forbidden => return Err(WebError::Forbidden.into_response()),
     }
     if is_unsafe(request.method()) {
         let expected = context.map(|c| c.csrf_token).unwrap_or_default();
@@ -259,59 +292,59 @@ async fn check(state: &AppState, mut request: Request) -> Result<Request, Respon
 }
 
 /// The nodes a route's target lives at; an unknown id is a 404.
-async fn resolve_target(state: &AppState, target: Target, params: &RawPathParams) -> Result<Vec<OrgPath>, AppError> {
-    let param = |name: &str| -> Result<i64, AppError> {
-        params.iter().find(|(k, _)| *k == name).and_then(|(_, v)| v.parse().ok()).ok_or(AppError::NotFound)
+async fn resolve_target(state: &AppState, target: Target, params: &RawPathParams) -> Result<Vec<OrgPath>, WebError> {
+    let param = |name: &str| -> Result<i64, WebError> {
+        params.iter().find(|(k, _)| *k == name).and_then(|(_, v)| v.parse().ok()).ok_or(WebError::NotFound)
     };
     match target {
         Target::None => Ok(Vec::new()),
         Target::Org(name) => {
-            let org = orgs::get(&state.store, param(name)?).await?.ok_or(AppError::NotFound)?;
+            let org = orgs::get(&state.app.store, param(name)?).await?.ok_or(WebError::NotFound)?;
             Ok(vec![org.path])
         }
         Target::Person(name) => {
             let id = param(name)?;
-            let person = users::get(&state.store, id).await?.ok_or(AppError::NotFound)?;
+            let person = users::get(&state.app.store, id).await?.ok_or(WebError::NotFound)?;
             let mut paths: Vec<OrgPath> =
-                users::grants(&state.store, id).await?.into_iter().map(|g| g.org_path).collect();
+                users::grants(&state.app.store, id).await?.into_iter().map(|g| g.org_path).collect();
             for org_id in [person.school_id, person.local_id].into_iter().flatten() {
-                if let Some(org) = orgs::get(&state.store, org_id).await? {
+                if let Some(org) = orgs::get(&state.app.store, org_id).await? {
                     paths.push(org.path);
                 }
             }
             if paths.is_empty() {
                 // Someone with no place in the tree yet is visible to whoever may act at the root.
-                if let Some(root) = orgs::root(&state.store).await? {
+                if let Some(root) = orgs::root(&state.app.store).await? {
                     paths.push(root.path);
                 }
             }
             Ok(paths)
         }
         Target::Grant(name) => {
-            let grant = users::grant(&state.store, param(name)?).await?.ok_or(AppError::NotFound)?;
+            let grant = users::grant(&state.app.store, param(name)?).await?.ok_or(WebError::NotFound)?;
             Ok(vec![grant.org_path])
         }
         Target::Session(name) => {
             let session =
-                academy_store::workshops::session(&state.store, param(name)?).await?.ok_or(AppError::NotFound)?;
+                academy_store::workshops::session(&state.app.store, param(name)?).await?.ok_or(WebError::NotFound)?;
             let host = match session.host_org_id {
-                Some(id) => orgs::get(&state.store, id).await?,
-                None => orgs::root(&state.store).await?,
+                Some(id) => orgs::get(&state.app.store, id).await?,
+                None => orgs::root(&state.app.store).await?,
             };
             Ok(host.map(|o| o.path).into_iter().collect())
         }
         Target::Cohort(name) => {
             let cohort =
-                academy_store::pathways::cohort(&state.store, param(name)?).await?.ok_or(AppError::NotFound)?;
-            let org = orgs::get(&state.store, cohort.org_id).await?.ok_or(AppError::NotFound)?;
+                academy_store::pathways::cohort(&state.app.store, param(name)?).await?.ok_or(WebError::NotFound)?;
+            let org = orgs::get(&state.app.store, cohort.org_id).await?.ok_or(WebError::NotFound)?;
             Ok(vec![org.path])
         }
     }
 }
 
-fn sign_in_required(request: &Request) -> Response {
-    if request.uri().path().starts_with("/api/") || request.method() != Method::GET {
-        return AppError::SignInRequired.into_response();
+fn sign_in_required(spec: &RouteSpec, request: &Request) -> Response {
+    if spec.surface() == Surface::Json || request.method() != Method::GET {
+        return WebError::SignInRequired.into_response();
     }
     let next = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
     let location =
@@ -325,13 +358,13 @@ fn is_unsafe(method: &Method) -> bool {
 
 /// Checks the CSRF token of an unsafe request: the `x-csrf-token` header (API clients) or the
 /// `csrf_token` field of a URL-encoded form, which is read here and handed on intact.
-async fn verify_csrf(request: Request, expected: &str) -> Result<Request, AppError> {
+async fn verify_csrf(request: Request, expected: &str) -> Result<Request, WebError> {
     if let Some(header) = request.headers().get("x-csrf-token") {
         let given = header.to_str().unwrap_or_default();
         return if !expected.is_empty() && constant_time_eq(given, expected) {
             Ok(request)
         } else {
-            Err(AppError::CsrfFailed)
+            Err(WebError::CsrfFailed)
         };
     }
     let content_type = request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
@@ -343,19 +376,19 @@ async fn verify_csrf(request: Request, expected: &str) -> Result<Request, AppErr
         });
         return match given {
             Some(given) if !expected.is_empty() && constant_time_eq(&given, expected) => Ok(request),
-            _ => Err(AppError::CsrfFailed),
+            _ => Err(WebError::CsrfFailed),
         };
     }
     if !content_type.starts_with("application/x-www-form-urlencoded") {
-        return Err(AppError::CsrfFailed);
+        return Err(WebError::CsrfFailed);
     }
     let (parts, body) = request.into_parts();
-    let bytes = axum::body::to_bytes(body, FORM_LIMIT).await.map_err(|_| AppError::PayloadTooLarge)?;
+    let bytes = axum::body::to_bytes(body, FORM_LIMIT).await.map_err(|_| WebError::PayloadTooLarge)?;
     let given = url::form_urlencoded::parse(&bytes).find(|(k, _)| k == "csrf_token").map(|(_, v)| v.into_owned());
     match given {
         Some(given) if !expected.is_empty() && constant_time_eq(&given, expected) => {
             Ok(Request::from_parts(parts, Body::from(bytes)))
         }
-        _ => Err(AppError::CsrfFailed),
+        _ => Err(WebError::CsrfFailed),
     }
 }

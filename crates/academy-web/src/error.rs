@@ -1,20 +1,16 @@
-//! The web layer's one error type, and the middleware that renders every error response —
-//! ours, axum's rejections, unknown routes and wrong methods alike — as an accessible HTML page
-//! or, under `/api`, as `{"error": {"code", "message", "details"}}` with a stable code.
+//! The web layer's one error type and the body it is rendered from. The middleware that turns
+//! every error response — ours, axum's rejections, unknown routes and wrong methods alike —
+//! into an accessible HTML page or a JSON body is [`crate::pages::render_errors`].
 
-use crate::context::RequestContext;
-use crate::pages::{ErrorPage, Layout, render_page};
 use academy_core::FieldErrors;
 use academy_store::StoreError;
-use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 /// Everything a handler can fail with.
 #[derive(Debug, thiserror::Error)]
-pub enum AppError {
+pub enum WebError {
     /// The thing asked for does not exist.
     #[error("not found")]
     NotFound,
@@ -58,30 +54,41 @@ pub enum AppError {
     Internal(#[from] anyhow::Error),
 }
 
-impl From<StoreError> for AppError {
+impl From<StoreError> for WebError {
+    /// Through the application layer's reading of it, so both layers name a taken value alike.
     fn from(error: StoreError) -> Self {
+        academy_app::Error::from(error).into()
+    }
+}
+
+impl From<academy_app::Error> for WebError {
+    fn from(error: academy_app::Error) -> Self {
+        use academy_app::Error as E;
         match error {
-            StoreError::Conflict { field } => {
-                let message = match field.as_str() {
-                    "email" => "An account with this email address already exists.".to_owned(),
-                    "nces_id" => "Another organization already has this NCES id.".to_owned(),
-                    _ => format!("This {field} is already taken."),
-                };
-                Self::Conflict { field, message }
-            }
-            StoreError::Invalid(message) => Self::BadRequest(message),
-            other => Self::Internal(other.into()),
+            E::NotFound => Self::NotFound,
+            E::Forbidden => Self::Forbidden,
+            E::Gone(message) => Self::Gone(message),
+            E::Refused(message) => Self::Conflict { field: "state".into(), message },
+            E::Unsupported(message) => Self::BadRequest(message),
+            E::Stale(message) => Self::Conflict { field: "attempt".into(), message },
+            E::Invalid(errors) => Self::Validation(errors),
+            E::Conflict { field, message } => Self::Conflict { field, message },
+            E::Rejected(problems) => Self::BadRequest(problems.join("; ")),
+            E::Store(StoreError::Invalid(message)) => Self::BadRequest(message),
+            E::Store(other) => Self::Internal(other.into()),
+            E::Internal(error) => Self::Internal(error),
         }
     }
 }
 
-impl From<askama::Error> for AppError {
+impl From<askama::Error> for WebError {
     fn from(error: askama::Error) -> Self {
         Self::Internal(anyhow::anyhow!("template: {error}"))
     }
 }
 
-/// The rendered shape of an error, attached to the response for [`render_errors`] to finish.
+/// The rendered shape of an error, attached to the response for
+/// [`render_errors`](crate::pages::render_errors) to finish.
 #[derive(Debug, Clone, Serialize)]
 pub struct ErrorBody {
     /// Stable machine code (`not_found`, `validation_failed`…).
@@ -93,7 +100,7 @@ pub struct ErrorBody {
     pub details: Option<serde_json::Value>,
 }
 
-impl AppError {
+impl WebError {
     fn parts(&self) -> (StatusCode, ErrorBody) {
         let body = |code, message: &str| ErrorBody { code, message: message.to_owned(), details: None };
         match self {
@@ -145,7 +152,7 @@ impl AppError {
     }
 }
 
-impl IntoResponse for AppError {
+impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         if let Self::Internal(error) = &self {
             tracing::error!(error = format!("{error:#}"), "request failed");
@@ -162,85 +169,8 @@ impl IntoResponse for AppError {
     }
 }
 
-/// Marks a response whose body is already final, so [`render_errors`] leaves it alone (a form
+/// Marks a response whose body is already final, so [`render_errors`](crate::pages::render_errors)
+/// leaves it alone (a form
 /// re-rendered with its errors, say).
 #[derive(Debug, Clone, Copy)]
 pub struct Rendered;
-
-/// Turns every error response into the uniform HTML page or JSON body.
-pub async fn render_errors(request: Request, next: Next) -> Response {
-    let is_api = request.uri().path().starts_with("/api/");
-    let context = request.extensions().get::<RequestContext>().cloned();
-    let response = next.run(request).await;
-    let status = response.status();
-    if !(status.is_client_error() || status.is_server_error()) || response.extensions().get::<Rendered>().is_some() {
-        return response;
-    }
-    let body = match response.extensions().get::<ErrorBody>() {
-        Some(body) => body.clone(),
-        None => framework_error(status),
-    };
-    let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
-    let mut rendered = if is_api {
-        (status, axum::Json(serde_json::json!({ "error": body }))).into_response()
-    } else {
-        let layout = Layout::new(error_title(status), context.as_ref());
-        let page = ErrorPage {
-            layout,
-            status: status.as_u16(),
-            message: body.message.clone(),
-            sign_in: status == StatusCode::UNAUTHORIZED,
-        };
-        match render_page(&page) {
-            Ok(html) => (status, html).into_response(),
-            Err(error) => {
-                tracing::error!(%error, "error page failed to render");
-                (status, body.message.clone()).into_response()
-            }
-        }
-    };
-    if let Some(value) = retry_after {
-        rendered.headers_mut().insert(header::RETRY_AFTER, value);
-    }
-    if status == StatusCode::METHOD_NOT_ALLOWED
-        && let Some(allow) = response.headers().get(header::ALLOW)
-    {
-        rendered.headers_mut().insert(header::ALLOW, allow.clone());
-    }
-    rendered
-}
-
-/// The body for an error that came from the framework rather than a handler.
-fn framework_error(status: StatusCode) -> ErrorBody {
-    let (code, message) = match status {
-        StatusCode::NOT_FOUND => ("not_found", "We could not find that page."),
-        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "This address does not accept that kind of request."),
-        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "What you sent is too large."),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
-            ("unsupported_media_type", "What you sent is not in a format this address accepts.")
-        }
-        StatusCode::UNPROCESSABLE_ENTITY => ("validation_failed", "What you sent could not be read."),
-        StatusCode::BAD_REQUEST => ("bad_request", "The request was malformed."),
-        StatusCode::FORBIDDEN => ("forbidden", "This request was refused because it came from another site."),
-        StatusCode::REQUEST_TIMEOUT => ("timeout", "The request took too long."),
-        s if s.is_server_error() => {
-            ("internal", "Something went wrong on our side. It has been logged; please try again.")
-        }
-        _ => ("error", "The request could not be completed."),
-    };
-    ErrorBody { code, message: message.to_owned(), details: None }
-}
-
-fn error_title(status: StatusCode) -> &'static str {
-    match status {
-        StatusCode::NOT_FOUND => "Page not found",
-        StatusCode::GONE => "Link no longer valid",
-        StatusCode::UNAUTHORIZED => "Sign in required",
-        StatusCode::FORBIDDEN => "Not allowed",
-        StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
-        StatusCode::PAYLOAD_TOO_LARGE => "Too large",
-        StatusCode::METHOD_NOT_ALLOWED => "Not allowed here",
-        s if s.is_server_error() => "Something went wrong",
-        _ => "Request could not be completed",
-    }
-}

@@ -1,42 +1,41 @@
-//! Academy's server: configuration, the axum router, handlers, templates, the JSON API, mail
-//! and the job worker.
+//! Academy's server, HTTP only: the axum router, the guard, handlers, templates and the JSON
+//! API. What the pages do is decided in `academy-app`; a handler parses the request, calls one
+//! use case (or reads what a page shows), and renders.
 //!
-//! - [`routes`]: every route and its access rule, in one list.
+//! - [`routes`]: every route and its access rule, in one list; [`route_spec`]: the metadata
+//!   those routes are written with (target node, surface, accepted credentials) and the
+//!   table the guard and the error renderer read.
 //! - [`context`]: sessions, CSRF tokens and the guard that applies each route's rule.
 //! - [`handlers`]: one module per area, handlers named verb_noun.
-//! - [`pages`]: the layout; page templates are in `templates/`.
+//! - [`pages`]: the layout; page templates are in `templates/`; [`learn_pages`]: Markdown
+//!   helpers the learning pages share.
 //! - [`error`]: the one error type, rendered as an accessible page or a JSON body.
-//! - [`jobs`]: the worker and each kind of job; [`mail`]: SMTP or the outbox.
-//! - [`config`]: settings from defaults, a TOML file and the environment.
-//! - [`demo`]: the demo program loaded by `academy serve --demo`.
-//! - [`Server`]: starts all of it on a listener and shuts it down gracefully.
+//! - [`metrics`]: Prometheus request metrics; [`state`]: what handlers share.
+//! - [`Server`]: starts all of it (with the job worker and housekeeping) on a listener and
+//!   shuts it down gracefully.
 
-pub mod config;
 pub mod context;
-pub mod demo;
 pub mod error;
 pub mod handlers;
-pub mod jobs;
-pub mod learn;
 pub mod learn_pages;
-pub mod mail;
 pub mod metrics;
 pub mod pages;
+pub mod route_spec;
 pub mod routes;
 pub mod state;
 
-use crate::config::Config;
-use crate::jobs::JobContext;
-use crate::routes::{RouteTable, routes};
+use crate::route_spec::RouteTable;
+use crate::routes::routes;
 use crate::state::AppState;
-use academy_store::{Store, StoreOptions};
+use academy_app::App;
+use academy_app::config::Config;
+use academy_store::Store;
 use anyhow::Context;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, Request, header};
 use axum::middleware::{from_fn, from_fn_with_state};
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -76,7 +75,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .into_inner();
-    let hsts = state.config.is_https().then(|| {
+    let hsts = state.app.config.is_https().then(|| {
         SetResponseHeaderLayer::if_not_present(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),
@@ -98,7 +97,7 @@ pub fn router(state: AppState) -> Router {
                 .option_layer(hsts)
                 .layer(headers)
                 .layer(from_fn_with_state(state.clone(), context::load_context))
-                .layer(from_fn(error::render_errors))
+                .layer(from_fn_with_state(state.clone(), pages::render_errors))
                 .layer(CatchPanicLayer::new())
                 .layer(CsrfLayer::new()),
         )
@@ -120,50 +119,47 @@ pub struct Server {
 impl Server {
     /// Opens the database, applies migrations and starts serving on `config.bind`.
     pub async fn start(config: Config) -> anyhow::Result<Self> {
-        if config.database_url.starts_with("sqlite:") {
-            std::fs::create_dir_all(&config.data_dir)
-                .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
-        }
-        let options = StoreOptions { max_connections: config.db_max_connections, ..StoreOptions::default() };
-        let store = Store::connect(&config.database_url, &options)
-            .await
-            .with_context(|| format!("opening the database {}", config.database_url_redacted()))?;
-        store.migrate().await.context("applying migrations")?;
+        let store = academy_app::open_store(&config).await?;
         Self::start_with_store(config, store).await
     }
 
     /// Starts serving with an already open, migrated store.
-    pub async fn start_with_store(mut config: Config, store: Store) -> anyhow::Result<Self> {
+    pub async fn start_with_store(config: Config, store: Store) -> anyhow::Result<Self> {
+        Self::start_app_with(config, |config| App::new(store, config)).await
+    }
+
+    /// Starts serving with an application the caller assembles once the address is bound
+    /// (tests register extra completion rules this way).
+    pub async fn start_app_with(
+        mut config: Config,
+        assemble: impl FnOnce(Config) -> anyhow::Result<App>,
+    ) -> anyhow::Result<Self> {
         let listener = tokio::net::TcpListener::bind(config.bind)
             .await
             .with_context(|| format!("listening on {} (is another server using it?)", config.bind))?;
         let addr = listener.local_addr()?;
         config.bound_to(addr)?;
         let workers = config.workers;
-        let state = AppState::new(store.clone(), config, RouteTable::new(routes().into_iter().map(|(s, _)| s)))?;
-        // The issuer's key is made (or its identity brought up to date) before any worker runs,
-        // so that concurrent first issues cannot each make one.
-        let mut tx = store.begin().await?;
-        learn::credentials::issuer(&mut tx, &state.config).await.context("loading the credential issuer's key")?;
-        tx.commit().await?;
+        let app = assemble(config)?;
+        let store = app.store.clone();
+        let state = AppState::new(app.clone(), RouteTable::new(routes().into_iter().map(|(s, _)| s)));
+        academy_app::learn::credentials::prepare_issuer(&app).await?;
         let (shutdown, _) = watch::channel(false);
         let mut tasks = JoinSet::new();
 
-        let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        let service = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let mut stop = shutdown.subscribe();
         tasks.spawn(async move {
             let graceful = async move {
                 let _ = stop.wait_for(|s| *s).await;
             };
-            if let Err(error) = axum::serve(listener, app).with_graceful_shutdown(graceful).await {
+            if let Err(error) = axum::serve(listener, service).with_graceful_shutdown(graceful).await {
                 tracing::error!(%error, "the HTTP server stopped");
             }
         });
 
-        let context =
-            Arc::new(JobContext { store: store.clone(), mailer: state.mailer.clone(), config: state.config.clone() });
         let worker_name = format!("{}-{}", hostname(), uuid::Uuid::new_v4().simple());
-        tasks.spawn(jobs::run_worker(context, worker_name, workers, shutdown.subscribe()));
+        tasks.spawn(academy_app::jobs::run_worker(app, worker_name, workers, shutdown.subscribe()));
 
         let housekeeping_state = state.clone();
         let mut stop = shutdown.subscribe();
@@ -174,7 +170,8 @@ impl Server {
                     _ = tick.tick() => {}
                     _ = stop.changed() => break,
                 }
-                housekeeping(&housekeeping_state).await;
+                academy_app::jobs::housekeeping(&housekeeping_state.app).await;
+                housekeeping_state.attempt_limiter.retain_recent();
             }
         });
         Ok(Self { addr, store, state, shutdown, tasks })
@@ -198,19 +195,6 @@ impl Server {
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
-}
-
-async fn housekeeping(state: &AppState) {
-    let now = academy_core::time::now();
-    match academy_store::sessions::purge_expired(&state.store, now).await {
-        Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
-        Ok(_) => {}
-        Err(error) => tracing::warn!(%error, "removing expired sessions failed"),
-    }
-    if let Err(error) = academy_store::jobs::prune_done(&state.store, now - chrono::Duration::days(7)).await {
-        tracing::warn!(%error, "pruning finished jobs failed");
-    }
-    state.attempt_limiter.retain_recent();
 }
 
 async fn wait_for_signal() {

@@ -1,12 +1,20 @@
-//! The one page layout, its navigation, and rendering. Page structs live beside their
-//! handlers; templates are in `templates/`.
+//! The one page layout, its navigation, and rendering — of pages, and of every error response
+//! ([`render_errors`]). Page structs live beside their handlers; templates are in `templates/`.
 
 use crate::context::RequestContext;
-use crate::error::{AppError, Rendered};
+use crate::error::{ErrorBody, Rendered, WebError};
+use crate::route_spec::Surface;
+use crate::state::AppState;
 use academy_core::access::Permission;
 use askama::Template;
-use axum::http::StatusCode;
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
+
+/// Changes whenever the stylesheet does; pages link `academy.css?v=…` so it can be cached for
+/// a year.
+pub const STYLESHEET_VERSION: &str = env!("ACADEMY_CSS_HASH");
 
 /// A link in the main navigation.
 #[derive(Debug, Clone)]
@@ -73,7 +81,7 @@ impl Layout {
             csrf_token: context.map(|c| c.csrf_token.clone()).unwrap_or_default(),
             nav,
             notice: None,
-            asset_version: crate::handlers::assets::STYLESHEET_VERSION,
+            asset_version: STYLESHEET_VERSION,
         }
     }
 
@@ -85,13 +93,13 @@ impl Layout {
 }
 
 /// Renders a template to HTML.
-pub fn render_page(page: &impl Template) -> Result<Html<String>, AppError> {
+pub fn render_page(page: &impl Template) -> Result<Html<String>, WebError> {
     Ok(Html(page.render()?))
 }
 
 /// Renders a template with a status, marked final so the error renderer leaves it alone (a
 /// form shown again with its errors).
-pub fn render_with_status(status: StatusCode, page: &impl Template) -> Result<Response, AppError> {
+pub fn render_with_status(status: StatusCode, page: &impl Template) -> Result<Response, WebError> {
     let mut response = (status, render_page(page)?).into_response();
     response.extensions_mut().insert(Rendered);
     Ok(response)
@@ -197,5 +205,86 @@ impl Pager {
         self.has_next = rows.len() as i64 > self.per_page;
         rows.truncate(self.per_page as usize);
         rows
+    }
+}
+
+/// Turns every error response into the uniform HTML page or JSON body, as the matched route's
+/// metadata says (the guard marks the response with it); for an unmatched address, as the
+/// mount it falls under says.
+pub async fn render_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path_surface = state.routes.surface_for_path(request.uri().path());
+    let context = request.extensions().get::<RequestContext>().cloned();
+    let response = next.run(request).await;
+    let is_api = response.extensions().get::<Surface>().copied().unwrap_or(path_surface) == Surface::Json;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) || response.extensions().get::<Rendered>().is_some() {
+        return response;
+    }
+    let body = match response.extensions().get::<ErrorBody>() {
+        Some(body) => body.clone(),
+        None => framework_error(status),
+    };
+    let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
+    let mut rendered = if is_api {
+        (status, axum::Json(serde_json::json!({ "error": body }))).into_response()
+    } else {
+        let layout = Layout::new(error_title(status), context.as_ref());
+        let page = ErrorPage {
+            layout,
+            status: status.as_u16(),
+            message: body.message.clone(),
+            sign_in: status == StatusCode::UNAUTHORIZED,
+        };
+        match render_page(&page) {
+            Ok(html) => (status, html).into_response(),
+            Err(error) => {
+                tracing::error!(%error, "error page failed to render");
+                (status, body.message.clone()).into_response()
+            }
+        }
+    };
+    if let Some(value) = retry_after {
+        rendered.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    if status == StatusCode::METHOD_NOT_ALLOWED
+        && let Some(allow) = response.headers().get(header::ALLOW)
+    {
+        rendered.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    rendered
+}
+
+/// The body for an error that came from the framework rather than a handler.
+fn framework_error(status: StatusCode) -> ErrorBody {
+    let (code, message) = match status {
+        StatusCode::NOT_FOUND => ("not_found", "We could not find that page."),
+        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "This address does not accept that kind of request."),
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "What you sent is too large."),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ("unsupported_media_type", "What you sent is not in a format this address accepts.")
+        }
+        StatusCode::UNPROCESSABLE_ENTITY => ("validation_failed", "What you sent could not be read."),
+        StatusCode::BAD_REQUEST => ("bad_request", "The request was malformed."),
+        StatusCode::FORBIDDEN => ("forbidden", "This request was refused because it came from another site."),
+        StatusCode::REQUEST_TIMEOUT => ("timeout", "The request took too long."),
+        s if s.is_server_error() => {
+            ("internal", "Something went wrong on our side. It has been logged; please try again.")
+        }
+        _ => ("error", "The request could not be completed."),
+    };
+    ErrorBody { code, message: message.to_owned(), details: None }
+}
+
+fn error_title(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::NOT_FOUND => "Page not found",
+        StatusCode::GONE => "Link no longer valid",
+        StatusCode::UNAUTHORIZED => "Sign in required",
+        StatusCode::FORBIDDEN => "Not allowed",
+        StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
+        StatusCode::PAYLOAD_TOO_LARGE => "Too large",
+        StatusCode::METHOD_NOT_ALLOWED => "Not allowed here",
+        s if s.is_server_error() => "Something went wrong",
+        _ => "Request could not be completed",
     }
 }

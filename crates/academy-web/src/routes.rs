@@ -5,65 +5,15 @@
 //! handler under `handlers/`, then add one line here.
 
 use crate::handlers::{
-    account, api, assets, auth, author, author_content, catalog, credentials, health, home, my_learning, orgs, outbox,
-    pathways, people, player, sessions,
+    account, api, assets, auth, author, catalog, credentials, health, home, my_learning, orgs, outbox, pathways,
+    people, player, sessions,
 };
+use crate::route_spec::{Auths, Mount, RouteSpec, Target};
 use crate::state::AppState;
-use academy_core::OrgPath;
-use academy_core::access::{Access, Decision, Permission, Principal, decide};
+use academy_core::access::{Access, Permission};
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::routing::{MethodRouter, get, post};
-use std::collections::HashMap;
-
-/// The node a route acts on, named by one of its path parameters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
-    /// No node: the permission must hold somewhere.
-    None,
-    /// The organization whose id is this path parameter.
-    Org(&'static str),
-    /// The person whose id is this path parameter (wherever they have a place in the tree).
-    Person(&'static str),
-    /// The role grant whose id is this path parameter (at its node).
-    Grant(&'static str),
-    /// The workshop session whose id is this path parameter (at its host organization, or the
-    /// national root when it has none).
-    Session(&'static str),
-    /// The cohort whose id is this path parameter (at its organization).
-    Cohort(&'static str),
-}
-
-/// One route: method, path pattern and access rule.
-#[derive(Debug, Clone)]
-pub struct RouteSpec {
-    /// HTTP method.
-    pub method: Method,
-    /// axum path pattern.
-    pub path: &'static str,
-    /// What the caller needs.
-    pub access: Access,
-    /// Where the permission must hold.
-    pub target: Target,
-}
-
-impl RouteSpec {
-    /// Decides for a caller, given the nodes the route's target lives at (`None` for routes
-    /// without a target). Any one node within the caller's reach suffices.
-    pub fn decide(&self, principal: Option<&Principal>, targets: Option<&[OrgPath]>) -> Decision {
-        match targets {
-            None => decide(self.access, principal, None),
-            Some(_) if principal.is_none() => decide(self.access, None, None),
-            Some(paths) => {
-                if paths.iter().any(|p| decide(self.access, principal, Some(p)) == Decision::Allow) {
-                    Decision::Allow
-                } else {
-                    Decision::Forbidden
-                }
-            }
-        }
-    }
-}
 
 const PUBLIC: Access = Access::Public;
 const SIGNED_IN: Access = Access::SignedIn;
@@ -71,8 +21,11 @@ const fn may(permission: Permission) -> Access {
     Access::Permission(permission)
 }
 
+/// The JSON API, signed in by cookie (with the CSRF header on unsafe methods).
+const API: Mount = Mount::json("/api/v1", Auths::SESSION);
+
 fn spec(method: Method, path: &'static str, access: Access, target: Target) -> RouteSpec {
-    RouteSpec { method, path, access, target }
+    Mount::PAGES.route(method, path, access, target)
 }
 
 /// Every route of the application with its handler.
@@ -159,50 +112,68 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec(M::POST, "/admin/orgs/{id}/cohorts/new", may(ManageCohorts), org), post(pathways::create_cohort)),
         // Authoring
         (spec(M::GET, "/author", may(AuthorContent), Anywhere), get(author::show_author_home)),
-        (spec(M::GET, "/author/items/new", may(AuthorContent), Anywhere), get(author::new_item)),
-        (spec(M::POST, "/author/items/new", may(AuthorContent), Anywhere), post(author::create_item)),
-        (spec(M::GET, "/author/items/{slug}", may(AuthorContent), Anywhere), get(author::show_author_item)),
-        (spec(M::GET, "/author/items/{slug}/edit", may(AuthorContent), Anywhere), get(author::edit_item)),
-        (spec(M::POST, "/author/items/{slug}/edit", may(AuthorContent), Anywhere), post(author::update_item)),
-        (spec(M::POST, "/author/items/{slug}/status", may(AuthorContent), Anywhere), post(author::set_item_status)),
-        (spec(M::GET, "/author/import", may(AuthorContent), Anywhere), get(author_content::show_import)),
+        (spec(M::GET, "/author/items/new", may(AuthorContent), Anywhere), get(author::items::new_item)),
+        (spec(M::POST, "/author/items/new", may(AuthorContent), Anywhere), post(author::items::create_item)),
+        (spec(M::GET, "/author/items/{slug}", may(AuthorContent), Anywhere), get(author::items::show_author_item)),
+        (spec(M::GET, "/author/items/{slug}/edit", may(AuthorContent), Anywhere), get(author::items::edit_item)),
+        (spec(M::POST, "/author/items/{slug}/edit", may(AuthorContent), Anywhere), post(author::items::update_item)),
+        (
+            spec(M::POST, "/author/items/{slug}/status", may(AuthorContent), Anywhere),
+            post(author::items::set_item_status),
+        ),
+        (spec(M::GET, "/author/import", may(AuthorContent), Anywhere), get(author::content::show_import)),
         (
             spec(M::POST, "/author/import", may(AuthorContent), Anywhere),
-            post(author_content::import_package).layer(DefaultBodyLimit::max(author_content::UPLOAD_LIMIT)),
+            post(author::content::import_package).layer(DefaultBodyLimit::max(author::content::UPLOAD_LIMIT)),
         ),
         (
             spec(M::GET, "/author/items/{slug}/export.zip", may(AuthorContent), Anywhere),
-            get(author_content::export_package),
+            get(author::content::export_package),
         ),
-        (spec(M::GET, "/author/items/{slug}/steps/new", may(AuthorContent), Anywhere), get(author_content::new_step)),
+        (spec(M::GET, "/author/items/{slug}/steps/new", may(AuthorContent), Anywhere), get(author::content::new_step)),
         (
             spec(M::POST, "/author/items/{slug}/steps/new", may(AuthorContent), Anywhere),
-            post(author_content::create_step),
+            post(author::content::create_step),
         ),
         (
             spec(M::GET, "/author/items/{slug}/steps/{position}/edit", may(AuthorContent), Anywhere),
-            get(author_content::edit_step),
+            get(author::content::edit_step),
         ),
         (
             spec(M::POST, "/author/items/{slug}/steps/{position}/edit", may(AuthorContent), Anywhere),
-            post(author_content::update_step),
+            post(author::content::update_step),
         ),
         (
             spec(M::POST, "/author/items/{slug}/steps/{position}/delete", may(AuthorContent), Anywhere),
-            post(author_content::delete_step),
+            post(author::content::delete_step),
         ),
-        (spec(M::GET, "/author/items/{slug}/sessions/new", may(AuthorContent), Anywhere), get(author::new_session)),
+        (
+            spec(M::GET, "/author/items/{slug}/sessions/new", may(AuthorContent), Anywhere),
+            get(author::sessions::new_session),
+        ),
         (
             spec(M::POST, "/author/items/{slug}/sessions/new", may(AuthorContent), Anywhere),
-            post(author::create_session),
+            post(author::sessions::create_session),
         ),
-        (spec(M::POST, "/author/sessions/{id}/cancel", may(RunSessions), session), post(author::cancel_session)),
-        (spec(M::GET, "/author/sessions/{id}/edit", may(RunSessions), session), get(author::edit_session)),
-        (spec(M::POST, "/author/sessions/{id}/edit", may(RunSessions), session), post(author::update_session)),
-        (spec(M::GET, "/author/pathways/new", may(AuthorContent), Anywhere), get(author::new_pathway)),
-        (spec(M::POST, "/author/pathways/new", may(AuthorContent), Anywhere), post(author::create_pathway)),
-        (spec(M::GET, "/author/pathways/{slug}/edit", may(AuthorContent), Anywhere), get(author::edit_pathway)),
-        (spec(M::POST, "/author/pathways/{slug}/edit", may(AuthorContent), Anywhere), post(author::update_pathway)),
+        (
+            spec(M::POST, "/author/sessions/{id}/cancel", may(RunSessions), session),
+            post(author::sessions::cancel_session),
+        ),
+        (spec(M::GET, "/author/sessions/{id}/edit", may(RunSessions), session), get(author::sessions::edit_session)),
+        (
+            spec(M::POST, "/author/sessions/{id}/edit", may(RunSessions), session),
+            post(author::sessions::update_session),
+        ),
+        (spec(M::GET, "/author/pathways/new", may(AuthorContent), Anywhere), get(author::pathways::new_pathway)),
+        (spec(M::POST, "/author/pathways/new", may(AuthorContent), Anywhere), post(author::pathways::create_pathway)),
+        (
+            spec(M::GET, "/author/pathways/{slug}/edit", may(AuthorContent), Anywhere),
+            get(author::pathways::edit_pathway),
+        ),
+        (
+            spec(M::POST, "/author/pathways/{slug}/edit", may(AuthorContent), Anywhere),
+            post(author::pathways::update_pathway),
+        ),
         // Credentials
         (spec(M::GET, "/credentials/{id}", PUBLIC, Anywhere), get(credentials::show_credential)),
         (spec(M::GET, "/credentials/{id}/credential.json", PUBLIC, Anywhere), get(credentials::credential_json)),
@@ -230,48 +201,22 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec(M::GET, "/admin/outbox", may(ReadOutbox), Anywhere), get(outbox::list_outbox)),
         (spec(M::GET, "/admin/outbox/{id}", may(ReadOutbox), Anywhere), get(outbox::show_outbox_message)),
         // JSON API
-        (spec(M::GET, "/api/v1/openapi.json", PUBLIC, Anywhere), get(api::openapi_json)),
-        (spec(M::GET, "/api/v1/me", SIGNED_IN, Anywhere), get(api::get_me)),
-        (spec(M::GET, "/api/v1/orgs/{id}", may(ViewOrgTree), org), get(api::get_org)),
-        (spec(M::GET, "/api/v1/orgs/{id}/children", may(ViewOrgTree), org), get(api::list_org_children)),
-        (spec(M::POST, "/api/v1/orgs/{id}/children", may(ManageOrgs), org), post(api::create_org_child)),
-        (spec(M::GET, "/api/v1/orgs/{id}/members", may(ViewMembers), org), get(api::list_org_members)),
-        (spec(M::POST, "/api/v1/orgs/{id}/invitations", may(InviteUsers), org), post(api::create_invitation)),
+        (API.route(M::GET, "/api/v1/openapi.json", PUBLIC, Anywhere), get(api::openapi_json)),
+        (API.route(M::GET, "/api/v1/me", SIGNED_IN, Anywhere), get(api::get_me)),
+        (API.route(M::GET, "/api/v1/orgs/{id}", may(ViewOrgTree), org), get(api::get_org)),
+        (API.route(M::GET, "/api/v1/orgs/{id}/children", may(ViewOrgTree), org), get(api::list_org_children)),
+        (API.route(M::POST, "/api/v1/orgs/{id}/children", may(ManageOrgs), org), post(api::create_org_child)),
+        (API.route(M::GET, "/api/v1/orgs/{id}/members", may(ViewMembers), org), get(api::list_org_members)),
+        (API.route(M::POST, "/api/v1/orgs/{id}/invitations", may(InviteUsers), org), post(api::create_invitation)),
     ]
-}
-
-/// Route specs by path pattern and method, for the guard.
-#[derive(Debug, Default)]
-pub struct RouteTable {
-    by_path: HashMap<&'static str, Vec<RouteSpec>>,
-}
-
-impl RouteTable {
-    /// Indexes the specs.
-    pub fn new(specs: impl IntoIterator<Item = RouteSpec>) -> Self {
-        let mut by_path: HashMap<&'static str, Vec<RouteSpec>> = HashMap::new();
-        for spec in specs {
-            by_path.entry(spec.path).or_default().push(spec);
-        }
-        Self { by_path }
-    }
-
-    /// The spec for a matched route. `HEAD` is answered by the `GET` route.
-    pub fn find(&self, method: &Method, path: &str) -> Option<&RouteSpec> {
-        let method = if method == Method::HEAD { &Method::GET } else { method };
-        self.by_path.get(path)?.iter().find(|s| s.method == *method)
-    }
-
-    /// Every spec.
-    pub fn all(&self) -> impl Iterator<Item = &RouteSpec> {
-        self.by_path.values().flatten()
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use academy_core::access::{Grant, Role};
+    use crate::route_spec::{RouteTable, Surface};
+    use academy_core::OrgPath;
+    use academy_core::access::{Decision, Grant, Principal, Role};
     use std::collections::BTreeMap;
 
     /// The people the table is written for, each with one role at one node:
@@ -446,6 +391,20 @@ mod tests {
             }
         }
         assert!(problems.is_empty(), "\n{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn metadata_not_the_path_decides_the_surface() {
+        let table = RouteTable::new(routes().into_iter().map(|(s, _)| s));
+        for spec in table.all() {
+            assert!(spec.path.starts_with(spec.mount.prefix), "{} lies outside its mount", spec.path);
+        }
+        assert_eq!(table.find(&Method::GET, "/api/v1/me").map(|s| s.surface()), Some(Surface::Json));
+        assert_eq!(table.find(&Method::GET, "/learn").map(|s| s.surface()), Some(Surface::Page));
+        assert_eq!(table.surface_for_path("/api/v1/nothing-here"), Surface::Json);
+        assert_eq!(table.surface_for_path("/api/v1"), Surface::Json);
+        assert_eq!(table.surface_for_path("/api/v10"), Surface::Page, "a prefix, not a string start");
+        assert_eq!(table.surface_for_path("/nothing-here"), Surface::Page);
     }
 
     #[test]

@@ -1,10 +1,8 @@
-//! What every handler and job shares.
+//! What every handler shares: the application (store, configuration, mailer, completion
+//! rules) and the web's own parts (route table, rate limiters, metrics).
 
-use crate::config::Config;
-use crate::mail::Mailer;
-use crate::routes::RouteTable;
-use academy_core::learning::RuleRegistry;
-use academy_store::Store;
+use crate::route_spec::RouteTable;
+use academy_app::App;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use metrics_exporter_prometheus::PrometheusHandle;
 use std::net::IpAddr;
@@ -14,40 +12,30 @@ use std::sync::Arc;
 /// Shared application state. Cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
-    /// The database.
-    pub store: Store,
-    /// Checked configuration.
-    pub config: Arc<Config>,
-    /// Every route's access rule.
+    /// The application layer every handler calls.
+    pub app: App,
+    /// Every route's metadata: access rule, target, surface, authentications.
     pub routes: Arc<RouteTable>,
     /// Sign-in and reset attempts per client address.
     pub attempt_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     /// Renders `/metrics`.
     pub metrics: PrometheusHandle,
-    /// Sends mail (SMTP or the outbox).
-    pub mailer: Arc<Mailer>,
     /// Check-in code attempts per person.
     pub code_limiter: Arc<DefaultKeyedRateLimiter<String>>,
-    /// Completion rules for lab tasks, by name.
-    pub completion_rules: Arc<RuleRegistry>,
 }
 
 impl AppState {
-    /// Assembles the state for a store and configuration.
-    pub fn new(store: Store, config: Config, routes: RouteTable) -> anyhow::Result<Self> {
-        let per_minute = NonZeroU32::new(config.sign_in_per_minute).unwrap_or(NonZeroU32::MIN);
-        let mailer = Mailer::new(&config)?;
-        Ok(Self {
-            store,
-            config: Arc::new(config),
+    /// Assembles the state for an application and its route table.
+    pub fn new(app: App, routes: RouteTable) -> Self {
+        let per_minute = NonZeroU32::new(app.config.sign_in_per_minute).unwrap_or(NonZeroU32::MIN);
+        Self {
+            app,
             routes: Arc::new(routes),
             attempt_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
             metrics: crate::metrics::handle(),
-            mailer: Arc::new(mailer),
             code_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(
                 NonZeroU32::new(10).unwrap_or(NonZeroU32::MIN),
             ))),
-            completion_rules: Arc::new(RuleRegistry::default()),
-        })
+        }
     }
 }

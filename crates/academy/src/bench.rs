@@ -11,14 +11,14 @@
 //! `bench learn` (in `bench/learn.rs`) measures the Learn capability at the national program's
 //! scale: catalog search, "my learning", a burst of completions and bulk credential issuing.
 
+use academy_app::config::Config;
 use academy_core::access::Role;
 use academy_core::password::NewPassword;
 use academy_core::user::{DisplayName, NewUser};
 use academy_core::{Email, OrgKind, time};
 use academy_store::testing::{TEST_DATABASE_URL, TestDatabase};
-use academy_store::{Backend, Store, query, users};
+use academy_store::{Backend, Store, users};
 use academy_web::Server;
-use academy_web::config::Config;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use hdrhistogram::Histogram;
@@ -119,7 +119,9 @@ pub async fn run(command: BenchCommand) -> anyhow::Result<()> {
         let store = db.open().await?;
         let loaded = Instant::now();
         bootstrap(&store).await?;
-        let summary = crate::import::import_ccd(&store, &districts, &schools, true).await?;
+        let dir = std::env::temp_dir().join(format!("academy-bench-{}", uuid::Uuid::new_v4().simple()));
+        let app = academy_app::App::new(store.clone(), Config::for_data_dir(&dir, Some(db.url.clone()))?)?;
+        let summary = academy_app::imports::ccd::import(&app, &districts, &schools, &crate::import::Bar::new()).await?;
         println!("Loaded {} districts and {} schools.", summary.districts, summary.schools);
         let emails = create_teachers(&store, args.users).await?;
         println!("Loaded {} teachers in {:.1} s (tree and people).", emails.len(), loaded.elapsed().as_secs_f64());
@@ -173,7 +175,7 @@ async fn bootstrap(store: &Store) -> anyhow::Result<()> {
 const PASSWORD: &str = "benchmark passphrase 2026";
 
 async fn create_teachers(store: &Store, count: usize) -> anyhow::Result<Vec<String>> {
-    let schools: Vec<(i64,)> = query("SELECT id FROM orgs WHERE kind = 'school' ORDER BY id").fetch_all(store).await?;
+    let schools = academy_store::orgs::ids_of_kind(store, OrgKind::School).await?;
     if schools.is_empty() {
         bail!("no schools were loaded");
     }
@@ -190,7 +192,7 @@ async fn create_teachers(store: &Store, count: usize) -> anyhow::Result<Vec<Stri
     let mut tx = store.begin().await?;
     // A fixed stride spreads teachers over schools the same way on every run.
     for i in 0..count {
-        let (school,) = schools[(i * 7919) % schools.len()];
+        let school = schools[(i * 7919) % schools.len()];
         let email = format!("teacher{i:05}@bench.academy.test");
         let new = NewUser {
             email: Email::parse(&email).map_err(|e| anyhow::anyhow!("{e}"))?,

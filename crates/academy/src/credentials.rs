@@ -34,12 +34,11 @@ pub enum CredentialsCommand {
 
 /// Runs a credentials command.
 pub async fn run(config_file: Option<&Path>, command: CredentialsCommand) -> anyhow::Result<()> {
-    let config = crate::load_config(config_file, &[])?;
-    crate::init_logging(&config, false);
-    let store = crate::open_store(&config).await?;
+    let app = crate::open_app(config_file, &[]).await?;
+    let store = &app.store;
     match command {
         CredentialsCommand::List { limit, offset } => {
-            let rows = credentials::list(&store, limit.clamp(1, 10_000), offset.max(0)).await?;
+            let rows = credentials::list(store, limit.clamp(1, 10_000), offset.max(0)).await?;
             if rows.is_empty() {
                 println!("No credentials have been issued.");
             } else {
@@ -58,15 +57,18 @@ pub async fn run(config_file: Option<&Path>, command: CredentialsCommand) -> any
         }
         CredentialsCommand::Show { id } => {
             let credential =
-                credentials::get(&store, id.trim()).await?.with_context(|| format!("no credential {id}"))?;
+                credentials::get(store, id.trim()).await?.with_context(|| format!("no credential {id}"))?;
             let pretty: serde_json::Value =
                 serde_json::from_str(&credential.document).context("the stored credential is not JSON")?;
             println!("{}", serde_json::to_string_pretty(&pretty)?);
         }
         CredentialsCommand::Revoke { id, reason } => {
-            let reason = reason.trim();
-            anyhow::ensure!(!reason.is_empty(), "--reason: say why the credential is revoked");
-            if academy_web::learn::credentials::revoke(&store, &config, id.trim(), None, reason).await? {
+            anyhow::ensure!(!reason.trim().is_empty(), "--reason: say why the credential is revoked");
+            let revoked = match academy_app::learn::credentials::revoke(&app, None, id.trim(), &reason).await {
+                Err(academy_app::Error::NotFound) => anyhow::bail!("no credential {id}"),
+                other => other?,
+            };
+            if revoked {
                 println!("Revoked {id}; its status list was re-signed.");
             } else {
                 println!("{id} was already revoked.");

@@ -20,9 +20,8 @@ mod outbox;
 mod serve;
 mod user;
 
-use academy_store::{Store, StoreOptions};
-use academy_web::config::{Config, LogFormat};
-use anyhow::Context;
+use academy_app::App;
+use academy_app::config::{Config, LogFormat};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -89,7 +88,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => {
             let config = load_config(cli.config.as_deref(), &[])?;
             init_logging(&config, false);
-            let store = open_store(&config).await?;
+            let store = academy_app::open_store(&config).await?;
             println!("Migrations applied to {}.", config.database_url_redacted());
             store.close().await;
             Ok(())
@@ -108,18 +107,13 @@ pub fn load_config(file: Option<&std::path::Path>, overrides: &[(&str, String)])
     Ok(Config::load_with(file, overrides)?)
 }
 
-/// Opens and migrates the configured database, creating the data directory for SQLite.
-pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
-    if config.database_url.starts_with("sqlite:") {
-        std::fs::create_dir_all(&config.data_dir)
-            .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
-    }
-    let options = StoreOptions { max_connections: config.db_max_connections, ..StoreOptions::default() };
-    let store = Store::connect(&config.database_url, &options)
-        .await
-        .with_context(|| format!("opening the database {}", config.database_url_redacted()))?;
-    store.migrate().await.context("applying migrations")?;
-    Ok(store)
+/// The application for an operator's command: configuration loaded (with command-line
+/// overrides last), logging set up, the database opened and migrated.
+pub async fn open_app(file: Option<&std::path::Path>, overrides: &[(&str, String)]) -> anyhow::Result<App> {
+    let config = load_config(file, overrides)?;
+    init_logging(&config, false);
+    let store = academy_app::open_store(&config).await?;
+    App::new(store, config)
 }
 
 /// Structured logs to stderr: JSON or text per configuration; `RUST_LOG` filters. Commands

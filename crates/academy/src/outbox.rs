@@ -25,13 +25,12 @@ pub enum OutboxCommand {
 
 /// Runs an outbox command.
 pub async fn run(config_file: Option<&Path>, command: OutboxCommand) -> anyhow::Result<()> {
-    let config = crate::load_config(config_file, &[])?;
-    crate::init_logging(&config, false);
-    let store = crate::open_store(&config).await?;
+    let app = crate::open_app(config_file, &[]).await?;
+    let store = &app.store;
     match command {
         OutboxCommand::List { to, limit } => {
             let to = to.map(|t| t.trim().to_lowercase());
-            let messages = outbox::list(&store, to.as_deref(), limit.clamp(1, 1000), 0).await?;
+            let messages = outbox::list(store, to.as_deref(), limit.clamp(1, 1000), 0).await?;
             if messages.is_empty() {
                 println!("The outbox is empty.");
             }
@@ -40,7 +39,7 @@ pub async fn run(config_file: Option<&Path>, command: OutboxCommand) -> anyhow::
             }
         }
         OutboxCommand::Show { id } => {
-            let m = outbox::get(&store, id).await?.ok_or_else(|| anyhow::anyhow!("no outbox message {id}"))?;
+            let m = outbox::get(store, id).await?.ok_or_else(|| anyhow::anyhow!("no outbox message {id}"))?;
             println!(
                 "To: {}\nSubject: {}\nDate: {}\nVia: {}\n\n{}",
                 m.to_address,

@@ -1,7 +1,8 @@
 //! `academy serve`.
 
+use academy_app::App;
+use academy_app::demo::{self, ACCOUNTS, DEMO_PASSWORD, DemoOutcome};
 use academy_web::Server;
-use academy_web::demo::{self, ACCOUNTS, DEMO_PASSWORD, DemoOutcome};
 use clap::Args;
 use std::path::Path;
 
@@ -21,13 +22,14 @@ pub async fn run(config_file: Option<&Path>, args: ServeArgs) -> anyhow::Result<
     let overrides: Vec<(&str, String)> = args.bind.map(|b| ("bind", b)).into_iter().collect();
     let config = crate::load_config(config_file, &overrides)?;
     crate::init_logging(&config, true);
-    let store = crate::open_store(&config).await?;
-    let outcome = if args.demo { Some(demo::load(&store, config.public_url.as_str()).await?) } else { None };
+    let store = academy_app::open_store(&config).await?;
     let uses_smtp = config.smtp.is_some();
     let database = config.database_url_redacted();
     let server = Server::start_with_store(config, store).await?;
-    println!("Academy is running at {}", server.state.config.public_url);
-    if server.state.config.public_url.as_str().trim_end_matches('/') != server.url() {
+    let app: &App = &server.state.app;
+    let outcome = if args.demo { Some(demo::load(app).await?) } else { None };
+    println!("Academy is running at {}", app.config.public_url);
+    if app.config.public_url.home_page() != server.url() {
         println!("(listening on {})", server.addr);
     }
     println!("Database: {database}");

@@ -1,15 +1,12 @@
 //! `academy user`: bootstrapping the first program admin, and adding people from the shell.
 
+use academy_app::people::{self, NewPerson};
+use academy_core::Email;
 use academy_core::access::Role;
-use academy_core::org::NewOrg;
 use academy_core::password::NewPassword;
-use academy_core::token::SecretToken;
-use academy_core::user::{DisplayName, NewUser};
-use academy_core::{Email, OrgKind, time};
-use academy_store::sessions::{self, TokenPurpose};
-use academy_store::{audit, orgs, users};
+use academy_core::user::DisplayName;
+use academy_store::users;
 use anyhow::{Context, bail};
-use chrono::Duration;
 use clap::Subcommand;
 use std::io::{BufRead, IsTerminal};
 use std::path::Path;
@@ -45,17 +42,14 @@ pub enum UserCommand {
 
 /// Runs a user command.
 pub async fn run(config_file: Option<&Path>, command: UserCommand) -> anyhow::Result<()> {
-    let config = crate::load_config(config_file, &[])?;
-    crate::init_logging(&config, false);
-    let store = crate::open_store(&config).await?;
+    let app = crate::open_app(config_file, &[]).await?;
     let UserCommand::Create { email, role, name, org, program_name, password_stdin, invite } = command;
     let email = Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
     let role = Role::try_from(role).map_err(|e| anyhow::anyhow!("--role: {e}"))?;
     let default_name = email.as_str().split('@').next().unwrap_or("Admin").to_owned();
     let name =
         DisplayName::parse(name.as_deref().unwrap_or(&default_name)).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
-    let existing = users::by_email(&store, &email).await?;
-
+    let existing = users::by_email(&app.store, &email).await?;
     let password_hash = if existing.is_some() || invite {
         None
     } else {
@@ -63,75 +57,26 @@ pub async fn run(config_file: Option<&Path>, command: UserCommand) -> anyhow::Re
         let password = NewPassword::parse(&raw, Some(email.as_str())).map_err(|e| anyhow::anyhow!("password: {e}"))?;
         Some(tokio::task::spawn_blocking(move || password.hash()).await?.as_str().to_owned())
     };
-
-    let now = time::now();
-    let mut tx = store.begin().await?;
-    let target = match org {
-        Some(id) => orgs::get(&mut tx, id).await?.with_context(|| format!("--org: there is no organization {id}"))?,
-        None => match orgs::root(&mut tx).await? {
-            Some(root) => root,
-            None if role == Role::ProgramAdmin => {
-                let root = NewOrg {
-                    parent_id: None,
-                    kind: OrgKind::National,
-                    name: program_name.trim().to_owned(),
-                    state: None,
-                    nces_id: None,
-                    locale: None,
-                    title_i: None,
-                };
-                println!("Created the national program \"{}\".", root.name);
-                orgs::create(&mut tx, &root, now).await?
-            }
-            None => {
-                bail!("there is no national program yet; create the first program admin first (--role program-admin)")
-            }
-        },
+    let new =
+        NewPerson { email: email.clone(), display_name: name, role, org_id: org, program_name, password_hash, invite };
+    let added = match people::add_person(&app, &new).await {
+        Err(academy_app::Error::Invalid(errors)) => bail!("--{errors}"),
+        Err(academy_app::Error::Refused(message)) => bail!("{message}"),
+        other => other?,
     };
-    let user_id = match &existing {
-        Some(user) => user.id,
-        None => {
-            let new =
-                NewUser { email: email.clone(), display_name: name, password_hash, school_id: None, local_id: None };
-            users::create(&mut tx, &new, now).await?
-        }
-    };
-    let granted = users::add_grant(&mut tx, user_id, target.id, role, None, now).await?;
-    audit::record(
-        &mut tx,
-        None,
-        "grant.add",
-        &format!("user:{user_id}"),
-        Some(&format!("{role} at {} (CLI)", target.name)),
-        now,
-    )
-    .await?;
-    let link = if invite && existing.is_none() {
-        let token = SecretToken::generate();
-        sessions::create_account_token(
-            &mut tx,
-            &token.hash(),
-            user_id,
-            TokenPurpose::Invitation,
-            now,
-            now + Duration::days(14),
-        )
-        .await?;
-        Some(config.link(&format!("/invitations/{}", token.expose())))
-    } else {
-        None
-    };
-    tx.commit().await?;
-
-    match (existing.is_some(), granted) {
+    let target = &added.org;
+    if added.created_program {
+        println!("Created the national program \"{}\".", target.name);
+    }
+    match (added.existed, added.granted) {
         (true, true) => println!("{email} already had an account; granted {role} at {}.", target.name),
         (true, false) => println!("{email} already holds {role} at {}; nothing changed.", target.name),
         (false, _) => println!("Created {email} with {role} at {} (organization {}).", target.name, target.id),
     }
-    if let Some(link) = link {
-        println!("They choose a password here (valid 14 days): {link}");
+    if let Some(link) = added.link {
+        println!("They choose a password here (valid {} days): {link}", people::CLI_INVITATION_DAYS);
     }
-    store.close().await;
+    app.store.close().await;
     Ok(())
 }
 

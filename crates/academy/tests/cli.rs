@@ -268,8 +268,12 @@ fn course_packages_import_all_or_nothing_from_the_shell() {
     let exported =
         academy(dir.path(), None, &["course", "export", "how-language-models-work", out.to_str().expect("utf8")], None);
     assert!(exported.status.success(), "{}", text(&exported));
-    let original = academy_formats::course::read_dir(&package).expect("original");
-    let round = academy_formats::course::read_dir(&out).expect("exported package reads back");
+    let read = |path: &Path| {
+        let rules = academy_core::learning::RuleRegistry::default();
+        academy_formats::course::read_with(academy_formats::course::Input::Dir(path), &rules)
+    };
+    let original = read(&package).expect("original");
+    let round = read(&out).expect("exported package reads back");
     assert_eq!(round.modules, original.modules, "the export carries the same content");
     let missing = academy(
         dir.path(),
@@ -290,8 +294,9 @@ fn issued_credentials_are_listed_shown_and_revoked_from_the_shell() {
     let issued: Vec<String> = runtime.block_on(async {
         let store = academy_store::Store::connect(&url, &Default::default()).await.expect("open");
         store.migrate().await.expect("migrate");
-        academy_web::demo::load(&store, "http://127.0.0.1:8080").await.expect("demo");
-        let config = academy_web::config::Config::for_data_dir(dir.path(), Some(url.clone())).expect("config");
+        let config = academy_app::config::Config::for_data_dir(dir.path(), Some(url.clone())).expect("config");
+        let app = academy_app::App::new(store.clone(), config).expect("app");
+        academy_app::demo::load(&app).await.expect("demo");
         let earned: Vec<(i64, i64)> =
             academy_store::query("SELECT user_id, pathway_id FROM pathway_completions ORDER BY user_id, pathway_id")
                 .fetch_all(&store)
@@ -299,9 +304,7 @@ fn issued_credentials_are_listed_shown_and_revoked_from_the_shell() {
                 .expect("completions");
         let mut ids = Vec::new();
         for (user, pathway) in earned {
-            let id = academy_web::learn::credentials::issue(&store, &config, user, Some(pathway), None)
-                .await
-                .expect("issue");
+            let id = academy_app::learn::credentials::issue(&app, user, Some(pathway), None).await.expect("issue");
             ids.push(id.expect("new"));
         }
         store.close().await;

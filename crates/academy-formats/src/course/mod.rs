@@ -179,23 +179,8 @@ pub enum Input<'a> {
     Zip(&'a [u8]),
 }
 
-/// Reads a package folder.
-pub fn read_dir(path: impl AsRef<Path>) -> Result<CoursePackage, FormatErrors> {
-    read_with(Input::Dir(path.as_ref()), &RuleRegistry::default())
-}
-
-/// Reads a package from files keyed by their path relative to the package folder.
-pub fn read_files(files: &BTreeMap<String, Vec<u8>>) -> Result<CoursePackage, FormatErrors> {
-    read_with(Input::Files(files), &RuleRegistry::default())
-}
-
-/// Reads a zip of a package folder.
-pub fn read_zip(bytes: &[u8]) -> Result<CoursePackage, FormatErrors> {
-    read_with(Input::Zip(bytes), &RuleRegistry::default())
-}
-
-/// Reads a package, checking task completion rules against `rules` (for when rules beyond the
-/// built-in ones are registered).
+/// Reads a package, checking task completion rules against `rules`: the application's one
+/// registry, so that a rule the player accepts is accepted by every import too.
 pub fn read_with(input: Input<'_>, rules: &RuleRegistry) -> Result<CoursePackage, FormatErrors> {
     match input {
         Input::Dir(path) => {

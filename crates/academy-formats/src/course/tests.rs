@@ -4,6 +4,19 @@ use super::*;
 use academy_core::learning::Answer;
 use std::io::Write;
 
+/// The readers as the application calls them, with the built-in completion rules.
+fn read_files(files: &BTreeMap<String, Vec<u8>>) -> Result<CoursePackage, FormatErrors> {
+    read_with(Input::Files(files), &RuleRegistry::default())
+}
+
+fn read_dir(path: &Path) -> Result<CoursePackage, FormatErrors> {
+    read_with(Input::Dir(path), &RuleRegistry::default())
+}
+
+fn read_zip(bytes: &[u8]) -> Result<CoursePackage, FormatErrors> {
+    read_with(Input::Zip(bytes), &RuleRegistry::default())
+}
+
 const MANIFEST_TEXT: &str = r#"format = "academy-course/1"
 slug = "how-language-models-work"
 title = "How Language Models Work, and How They Fail"

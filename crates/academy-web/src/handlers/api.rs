@@ -2,15 +2,15 @@
 //! `/api/v1/openapi.json`. Clients authenticate with the session cookie; unsafe methods also
 //! send the session's CSRF token (from `GET /api/v1/me`) in `X-CSRF-Token`.
 
-use super::orgs::{create_invitation_at, parse_invitation};
 use crate::context::RequestContext;
-use crate::error::AppError;
+use crate::error::WebError;
 use crate::state::AppState;
+use academy_app::{orgs as app_orgs, people};
 use academy_core::org::NewOrg;
 use academy_core::validation::required_text;
-use academy_core::{FieldErrors, Locale, NcesId, OrgKind, UsState, time};
+use academy_core::{FieldErrors, Locale, NcesId, OrgKind, UsState};
 use academy_store::orgs::{Org, OrgWithCount};
-use academy_store::{audit, orgs, users};
+use academy_store::{orgs, users};
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Path, Query, Request, State};
@@ -24,15 +24,15 @@ use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
 pub struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: serde::de::DeserializeOwned> FromRequest<S> for ApiJson<T> {
-    type Rejection = AppError;
+    type Rejection = WebError;
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(request, state).await {
             Ok(Json(value)) => Ok(Self(value)),
             Err(JsonRejection::MissingJsonContentType(_)) => {
-                Err(AppError::BadRequest("Send the body as JSON with Content-Type: application/json.".into()))
+                Err(WebError::BadRequest("Send the body as JSON with Content-Type: application/json.".into()))
             }
-            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(AppError::PayloadTooLarge),
-            Err(rejection) => Err(AppError::BadRequest(rejection.body_text())),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(WebError::PayloadTooLarge),
+            Err(rejection) => Err(WebError::BadRequest(rejection.body_text())),
         }
     }
 }
@@ -226,14 +226,14 @@ pub struct Paging {
 }
 
 impl Paging {
-    fn bounds(&self) -> Result<(i64, i64), AppError> {
+    fn bounds(&self) -> Result<(i64, i64), WebError> {
         let limit = self.limit.unwrap_or(100);
         let offset = self.offset.unwrap_or(0);
         if !(1..=500).contains(&limit) {
-            return Err(AppError::BadRequest("limit must be between 1 and 500.".into()));
+            return Err(WebError::BadRequest("limit must be between 1 and 500.".into()));
         }
         if offset < 0 {
-            return Err(AppError::BadRequest("offset must not be negative.".into()));
+            return Err(WebError::BadRequest("offset must not be negative.".into()));
         }
         Ok((limit, offset))
     }
@@ -242,11 +242,11 @@ impl Paging {
 /// The signed-in person.
 #[utoipa::path(get, path = "/api/v1/me", tag = "identity",
     responses((status = 200, body = MeResponse), (status = 401, body = ErrorResponse)))]
-pub async fn get_me(State(state): State<AppState>, ctx: RequestContext) -> Result<Json<MeResponse>, AppError> {
+pub async fn get_me(State(state): State<AppState>, ctx: RequestContext) -> Result<Json<MeResponse>, WebError> {
     let session = ctx.session()?;
-    let user = users::get(&state.store, session.user_id).await?.ok_or(AppError::SignInRequired)?;
+    let user = users::get(&state.app.store, session.user_id).await?.ok_or(WebError::SignInRequired)?;
     let org_ref = |id: Option<i64>| {
-        let store = state.store.clone();
+        let store = state.app.store.clone();
         async move {
             match id {
                 Some(id) => orgs::get(&store, id).await.map(|o| o.map(|o| OrgRef { id: o.id, name: o.name })),
@@ -278,9 +278,9 @@ pub async fn get_me(State(state): State<AppState>, ctx: RequestContext) -> Resul
     params(("id" = i64, Path, description = "Organization id")),
     responses((status = 200, body = OrgResponse), (status = 401, body = ErrorResponse),
         (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
-pub async fn get_org(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Json<OrgResponse>, AppError> {
-    let org = orgs::get(&state.store, id).await?.ok_or(AppError::NotFound)?;
-    let count = orgs::count_children(&state.store, id).await?;
+pub async fn get_org(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Json<OrgResponse>, WebError> {
+    let org = orgs::get(&state.app.store, id).await?.ok_or(WebError::NotFound)?;
+    let count = orgs::count_children(&state.app.store, id).await?;
     Ok(Json(OrgResponse::from_org(org, count)))
 }
 
@@ -293,9 +293,9 @@ pub async fn list_org_children(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     Query(paging): Query<Paging>,
-) -> Result<Json<OrgListResponse>, AppError> {
+) -> Result<Json<OrgListResponse>, WebError> {
     let (limit, offset) = paging.bounds()?;
-    let items = orgs::children(&state.store, id, limit, offset)
+    let items = orgs::children(&state.app.store, id, limit, offset)
         .await?
         .into_iter()
         .map(|OrgWithCount { org, child_count }| OrgResponse::from_org(org, child_count))
@@ -316,9 +316,9 @@ pub async fn create_org_child(
     ctx: RequestContext,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<NewOrgRequest>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let session = ctx.session()?;
-    let parent = orgs::get(&state.store, id).await?.ok_or(AppError::NotFound)?;
+    let parent = orgs::get(&state.app.store, id).await?.ok_or(WebError::NotFound)?;
     let mut errors = FieldErrors::new();
     let kind = match body.kind.parse::<OrgKind>() {
         Ok(kind) if kind.may_hang_below(Some(parent.kind)) => Some(kind),
@@ -343,27 +343,15 @@ pub async fn create_org_child(
         None => None,
     };
     let (Some(kind), Some(name)) = (kind, name) else {
-        return Err(AppError::Validation(errors));
+        return Err(WebError::Validation(errors));
     };
     if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
+        return Err(WebError::Validation(errors));
     }
     let new =
         NewOrg { parent_id: Some(parent.id), kind, name, state: state_code, nces_id, locale, title_i: body.title_i };
-    new.check_attributes().map_err(AppError::Validation)?;
-    let now = time::now();
-    let mut tx = state.store.begin().await?;
-    let created = orgs::create(&mut tx, &new, now).await?;
-    audit::record(
-        &mut tx,
-        Some(session.user_id),
-        "org.create",
-        &format!("org:{}", created.id),
-        Some(&created.name),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
+    new.check_attributes().map_err(WebError::Validation)?;
+    let created = app_orgs::create_child(&state.app, session.actor(), &parent, new).await?;
     Ok((StatusCode::CREATED, Json(OrgResponse::from_org(created, 0))).into_response())
 }
 
@@ -376,17 +364,17 @@ pub async fn list_org_members(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     Query(paging): Query<Paging>,
-) -> Result<Json<MemberListResponse>, AppError> {
+) -> Result<Json<MemberListResponse>, WebError> {
     let (limit, offset) = paging.bounds()?;
-    let org = orgs::get(&state.store, id).await?.ok_or(AppError::NotFound)?;
-    let items = users::members(&state.store, &org.path, paging.q.as_deref().unwrap_or(""), limit, offset)
+    let org = orgs::get(&state.app.store, id).await?.ok_or(WebError::NotFound)?;
+    let items = users::members(&state.app.store, &org.path, paging.q.as_deref().unwrap_or(""), limit, offset)
         .await?
         .into_iter()
         .map(|m| MemberResponse {
             id: m.id,
             email: m.email,
             display_name: m.display_name,
-            status: m.status,
+            status: m.status.as_str().to_owned(),
             school_name: m.school_name,
         })
         .collect();
@@ -406,12 +394,12 @@ pub async fn create_invitation(
     ctx: RequestContext,
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<NewInvitationRequest>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let session = ctx.session()?.clone();
-    let org = orgs::get(&state.store, id).await?.ok_or(AppError::NotFound)?;
-    let invitation =
-        parse_invitation(&session, &org, &body.email, &body.display_name, &body.role).map_err(AppError::Validation)?;
-    let user_id = create_invitation_at(&state, &session, &org, &invitation).await?;
+    let org = orgs::get(&state.app.store, id).await?.ok_or(WebError::NotFound)?;
+    let invitation = people::parse_invitation(&session.principal, &org, &body.email, &body.display_name, &body.role)
+        .map_err(WebError::Validation)?;
+    let user_id = people::invite(&state.app, session.actor(), &org, &invitation).await?;
     let response = InvitationResponse {
         user_id,
         email: invitation.email.to_string(),

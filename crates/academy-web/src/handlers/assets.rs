@@ -5,10 +5,6 @@ use axum::response::IntoResponse;
 
 const STYLESHEET: &str = include_str!("../../static/academy.css");
 
-/// Changes whenever the stylesheet does; pages link `academy.css?v=…` so it can be cached for
-/// a year.
-pub const STYLESHEET_VERSION: &str = env!("ACADEMY_CSS_HASH");
-
 /// Serves the stylesheet.
 pub async fn stylesheet() -> impl IntoResponse {
     (

@@ -1,17 +1,13 @@
 //! Signing in and out, forgotten passwords and accepting invitations.
 
 use super::{safe_next, see_other};
-use crate::context::{CookieNames, RequestContext, append_cookie, removal_cookie, session_cookie};
-use crate::error::AppError;
-use crate::jobs::account_email::{Purpose, SendAccountEmail};
+use crate::context::{RequestContext, clear_session_cookie, set_session_cookie};
+use crate::error::WebError;
 use crate::pages::{Layout, notice_text, render_page, render_with_status};
 use crate::state::AppState;
-use academy_core::password::{NewPassword, PasswordHash, verify_against_dummy};
+use academy_app::accounts::{self, LinkPurpose, SignIn};
 use academy_core::token::SecretToken;
-use academy_core::user::{DisplayName, UserStatus};
 use academy_core::{Email, FieldErrors, time};
-use academy_store::sessions::{self, NewSession, TokenPurpose};
-use academy_store::{audit, jobs, users};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -37,7 +33,7 @@ pub struct SignInQuery {
 }
 
 /// The sign-in form.
-pub async fn show_sign_in(ctx: RequestContext, Query(query): Query<SignInQuery>) -> Result<Response, AppError> {
+pub async fn show_sign_in(ctx: RequestContext, Query(query): Query<SignInQuery>) -> Result<Response, WebError> {
     let next = query.next.as_deref().and_then(safe_next).unwrap_or("/").to_owned();
     if ctx.session.is_some() {
         return Ok(see_other(&next));
@@ -60,10 +56,10 @@ pub async fn sign_in(
     State(state): State<AppState>,
     ctx: RequestContext,
     Form(form): Form<SignInForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     limit_attempts(&state, &ctx)?;
     let next = safe_next(&form.next).unwrap_or("/").to_owned();
-    let again = |status: StatusCode, errors: FieldErrors| -> Result<Response, AppError> {
+    let again = |status: StatusCode, errors: FieldErrors| -> Result<Response, WebError> {
         let page = SignInPage {
             layout: Layout::new("Sign in", Some(&ctx)),
             email: form.email.trim().to_owned(),
@@ -85,39 +81,19 @@ pub async fn sign_in(
         errors.add("email", "The email address or password is not right.");
         errors
     };
-    let now = time::now();
-    let password = form.password.clone();
-    let Some(account) = users::credentials(&state.store, &email).await? else {
-        tokio::task::spawn_blocking(move || verify_against_dummy(&password)).await.map_err(anyhow::Error::from)?;
-        return again(StatusCode::UNAUTHORIZED, wrong());
-    };
-    if let Some(until) = account.locked_until.filter(|until| *until > now) {
-        return locked(&ctx, &form.email, &next, until - now);
-    }
-    let hash = account.password_hash.clone().filter(|_| account.status == UserStatus::Active);
-    let verified = tokio::task::spawn_blocking(move || match hash {
-        Some(hash) => PasswordHash::from_stored(hash).verify(&password),
-        None => {
-            verify_against_dummy(&password);
-            false
+    let replacing = ctx.session.as_ref().map(|s| &s.token_hash);
+    match accounts::sign_in(&state.app, &email, form.password.clone(), replacing, &ctx.client()).await? {
+        SignIn::Started(token) => {
+            let mut response = see_other(&next);
+            set_session_cookie(&state, &token, &mut response);
+            Ok(response)
         }
-    })
-    .await
-    .map_err(anyhow::Error::from)?;
-    if !verified {
-        if let Some(until) = users::record_failed_sign_in(&state.store, account.id, now).await? {
-            tracing::warn!(user_id = account.id, "account locked after repeated failed sign-ins");
-            return locked(&ctx, &form.email, &next, until - now);
-        }
-        return again(StatusCode::UNAUTHORIZED, wrong());
+        SignIn::Wrong => again(StatusCode::UNAUTHORIZED, wrong()),
+        SignIn::Locked(until) => locked(&ctx, &form.email, &next, until - time::now()),
     }
-    users::record_sign_in(&state.store, account.id, now).await?;
-    let mut response = see_other(&next);
-    start_session(&state, &ctx, account.id, &mut response).await?;
-    Ok(response)
 }
 
-fn locked(ctx: &RequestContext, email: &str, next: &str, remaining: Duration) -> Result<Response, AppError> {
+fn locked(ctx: &RequestContext, email: &str, next: &str, remaining: Duration) -> Result<Response, WebError> {
     let minutes = remaining.num_minutes().max(0) + 1;
     let mut errors = FieldErrors::new();
     errors.add(
@@ -138,48 +114,20 @@ fn locked(ctx: &RequestContext, email: &str, next: &str, remaining: Duration) ->
 }
 
 /// Refuses a client that has made too many sign-in or reset attempts this minute.
-fn limit_attempts(state: &AppState, ctx: &RequestContext) -> Result<(), AppError> {
+fn limit_attempts(state: &AppState, ctx: &RequestContext) -> Result<(), WebError> {
     let Some(ip) = ctx.client_ip else {
         return Ok(());
     };
-    state.attempt_limiter.check_key(&ip).map_err(|_| AppError::RateLimited { retry_after: 60 })
-}
-
-/// Starts a session for `user_id` (ending the request's old one, so the session id changes
-/// at sign-in) and sets its cookie on `response`.
-pub async fn start_session(
-    state: &AppState,
-    ctx: &RequestContext,
-    user_id: i64,
-    response: &mut Response,
-) -> Result<(), AppError> {
-    if let Some(old) = &ctx.session {
-        sessions::delete(&state.store, &old.token_hash).await?;
-    }
-    let token = SecretToken::generate();
-    let csrf = SecretToken::generate();
-    let now = time::now();
-    let new = NewSession {
-        token_hash: &token.hash(),
-        user_id,
-        csrf_token: csrf.expose(),
-        expires_at: now + Duration::days(state.config.session_days),
-        ip: ctx.client_ip.map(|ip| ip.to_string()),
-        user_agent: ctx.user_agent.clone(),
-    };
-    sessions::create(&state.store, &new, now).await?;
-    append_cookie(response.headers_mut(), &session_cookie(state, &token));
-    Ok(())
+    state.attempt_limiter.check_key(&ip).map_err(|_| WebError::RateLimited { retry_after: 60 })
 }
 
 /// Ends the session.
-pub async fn sign_out(State(state): State<AppState>, ctx: RequestContext) -> Result<Response, AppError> {
+pub async fn sign_out(State(state): State<AppState>, ctx: RequestContext) -> Result<Response, WebError> {
     if let Some(session) = &ctx.session {
-        sessions::delete(&state.store, &session.token_hash).await?;
+        accounts::end_session(&state.app, &session.token_hash).await?;
     }
     let mut response = see_other("/sign-in?notice=signed-out");
-    let names = CookieNames::for_https(state.config.is_https());
-    append_cookie(response.headers_mut(), &removal_cookie(names.session, state.config.is_https()));
+    clear_session_cookie(&state, &mut response);
     Ok(response)
 }
 
@@ -193,7 +141,7 @@ struct ForgotPasswordPage {
 }
 
 /// The forgotten-password form.
-pub async fn show_forgot_password(ctx: RequestContext) -> Result<Response, AppError> {
+pub async fn show_forgot_password(ctx: RequestContext) -> Result<Response, WebError> {
     let page = ForgotPasswordPage {
         layout: Layout::new("Reset your password", Some(&ctx)),
         email: String::new(),
@@ -216,7 +164,7 @@ pub async fn request_password_reset(
     State(state): State<AppState>,
     ctx: RequestContext,
     Form(form): Form<ForgotPasswordForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     limit_attempts(&state, &ctx)?;
     let mut errors = FieldErrors::new();
     let email = errors.check("email", Email::parse(&form.email));
@@ -225,24 +173,7 @@ pub async fn request_password_reset(
         let page = ForgotPasswordPage { layout, email: form.email.trim().to_owned(), sent: false, errors };
         return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
-    if let Some(user) = users::by_email(&state.store, &email).await?
-        && user.status != UserStatus::Disabled
-    {
-        let now = time::now();
-        // One email per person per five minutes, however often the form is sent.
-        let bucket = now.timestamp() / 300;
-        let job = SendAccountEmail {
-            user_id: user.id,
-            purpose: Purpose::PasswordReset,
-            request_key: format!("reset:{}:{bucket}", user.id),
-            invited_by: None,
-        };
-        let mut tx = state.store.begin().await?;
-        jobs::enqueue(&mut tx, &job, now, now).await?;
-        audit::record(&mut tx, Some(user.id), "password.reset_requested", &format!("user:{}", user.id), None, now)
-            .await?;
-        tx.commit().await?;
-    }
+    accounts::request_password_reset(&state.app, &email).await?;
     let page = ForgotPasswordPage { layout, email: email.to_string(), sent: true, errors: FieldErrors::new() };
     Ok(render_page(&page)?.into_response())
 }
@@ -259,12 +190,8 @@ struct ChoosePasswordPage {
     errors: FieldErrors,
 }
 
-fn parse_link_token(raw: &str) -> Result<SecretToken, AppError> {
-    SecretToken::parse(raw).ok_or(AppError::NotFound)
-}
-
-fn link_gone() -> AppError {
-    AppError::Gone("This link has expired or has already been used. Ask for a new one from the sign-in page.".into())
+fn parse_link_token(raw: &str) -> Result<SecretToken, WebError> {
+    SecretToken::parse(raw).ok_or(WebError::NotFound)
 }
 
 /// The form behind a password-reset link.
@@ -272,11 +199,9 @@ pub async fn show_reset_password(
     State(state): State<AppState>,
     ctx: RequestContext,
     Path(token): Path<String>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let token = parse_link_token(&token)?;
-    sessions::peek_account_token(&state.store, &token.hash(), TokenPurpose::PasswordReset, time::now())
-        .await?
-        .ok_or_else(link_gone)?;
+    accounts::link_holder(&state.app, &token, LinkPurpose::PasswordReset).await?;
     Ok(render_page(&reset_page(&ctx, &token, FieldErrors::new()))?.into_response())
 }
 
@@ -301,44 +226,25 @@ pub struct ChoosePasswordForm {
     password_confirm: String,
 }
 
-fn check_new_password(form: &ChoosePasswordForm, email: &str, errors: &mut FieldErrors) -> Option<NewPassword> {
-    let password = errors.check("password", NewPassword::parse(&form.password, Some(email)));
-    if password.is_some() && form.password != form.password_confirm {
-        errors.add("password_confirm", "The two passwords are not the same.");
-    }
-    password.filter(|_| errors.is_empty())
-}
-
 /// Sets the new password, ends every session of the account, and sends the person to sign in.
 pub async fn reset_password(
     State(state): State<AppState>,
     ctx: RequestContext,
     Path(token): Path<String>,
     Form(form): Form<ChoosePasswordForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let token = parse_link_token(&token)?;
-    let now = time::now();
-    let user_id = sessions::peek_account_token(&state.store, &token.hash(), TokenPurpose::PasswordReset, now)
-        .await?
-        .ok_or_else(link_gone)?;
-    let user = users::get(&state.store, user_id).await?.ok_or(AppError::NotFound)?;
-    let mut errors = FieldErrors::new();
-    let Some(password) = check_new_password(&form, user.email.as_str(), &mut errors) else {
-        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &reset_page(&ctx, &token, errors));
-    };
-    let hash = tokio::task::spawn_blocking(move || password.hash()).await.map_err(anyhow::Error::from)?;
-    let mut tx = state.store.begin().await?;
-    sessions::consume_account_token(&mut tx, &token.hash(), TokenPurpose::PasswordReset, now)
-        .await?
-        .ok_or_else(link_gone)?;
-    users::set_password(&mut tx, user_id, hash.as_str(), now).await?;
-    sessions::delete_for_user(&mut tx, user_id).await?;
-    audit::record(&mut tx, Some(user_id), "password.reset", &format!("user:{user_id}"), None, now).await?;
-    tx.commit().await?;
-    let mut response = see_other("/sign-in?notice=password-changed");
-    let names = CookieNames::for_https(state.config.is_https());
-    append_cookie(response.headers_mut(), &removal_cookie(names.session, state.config.is_https()));
-    Ok(response)
+    match accounts::reset_password(&state.app, &token, &form.password, &form.password_confirm).await {
+        Ok(()) => {
+            let mut response = see_other("/sign-in?notice=password-changed");
+            clear_session_cookie(&state, &mut response);
+            Ok(response)
+        }
+        Err(academy_app::Error::Invalid(errors)) => {
+            render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &reset_page(&ctx, &token, errors))
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// The form behind an invitation link.
@@ -346,12 +252,9 @@ pub async fn show_invitation(
     State(state): State<AppState>,
     ctx: RequestContext,
     Path(token): Path<String>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let token = parse_link_token(&token)?;
-    let user_id = sessions::peek_account_token(&state.store, &token.hash(), TokenPurpose::Invitation, time::now())
-        .await?
-        .ok_or_else(link_gone)?;
-    let user = users::get(&state.store, user_id).await?.ok_or(AppError::NotFound)?;
+    let user = accounts::link_holder(&state.app, &token, LinkPurpose::Invitation).await?;
     Ok(render_page(&invitation_page(&ctx, &token, user.display_name, FieldErrors::new()))?.into_response())
 }
 
@@ -378,31 +281,29 @@ pub async fn accept_invitation(
     ctx: RequestContext,
     Path(token): Path<String>,
     Form(form): Form<ChoosePasswordForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let token = parse_link_token(&token)?;
-    let now = time::now();
-    let user_id = sessions::peek_account_token(&state.store, &token.hash(), TokenPurpose::Invitation, now)
-        .await?
-        .ok_or_else(link_gone)?;
-    let user = users::get(&state.store, user_id).await?.ok_or(AppError::NotFound)?;
-    let mut errors = FieldErrors::new();
-    let name = errors.check("display_name", DisplayName::parse(&form.display_name));
-    let password = check_new_password(&form, user.email.as_str(), &mut errors);
-    let (Some(name), Some(password)) = (name, password) else {
-        let page = invitation_page(&ctx, &token, form.display_name.trim().to_owned(), errors);
-        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
-    };
-    let hash = tokio::task::spawn_blocking(move || password.hash()).await.map_err(anyhow::Error::from)?;
-    let mut tx = state.store.begin().await?;
-    sessions::consume_account_token(&mut tx, &token.hash(), TokenPurpose::Invitation, now)
-        .await?
-        .ok_or_else(link_gone)?;
-    users::set_display_name(&mut tx, user_id, name.as_str(), now).await?;
-    users::set_password(&mut tx, user_id, hash.as_str(), now).await?;
-    audit::record(&mut tx, Some(user_id), "invitation.accepted", &format!("user:{user_id}"), None, now).await?;
-    tx.commit().await?;
-    users::record_sign_in(&state.store, user_id, now).await?;
-    let mut response = see_other("/?notice=welcome");
-    start_session(&state, &ctx, user_id, &mut response).await?;
-    Ok(response)
+    let replacing = ctx.session.as_ref().map(|s| &s.token_hash);
+    let accepted = accounts::accept_invitation(
+        &state.app,
+        &token,
+        &form.display_name,
+        &form.password,
+        &form.password_confirm,
+        replacing,
+        &ctx.client(),
+    )
+    .await;
+    match accepted {
+        Ok(session_token) => {
+            let mut response = see_other("/?notice=welcome");
+            set_session_cookie(&state, &session_token, &mut response);
+            Ok(response)
+        }
+        Err(academy_app::Error::Invalid(errors)) => {
+            let page = invitation_page(&ctx, &token, form.display_name.trim().to_owned(), errors);
+            render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(other) => Err(other.into()),
+    }
 }

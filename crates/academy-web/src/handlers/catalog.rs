@@ -2,15 +2,17 @@
 
 use super::see_other;
 use crate::context::RequestContext;
-use crate::error::AppError;
-use crate::learn::progress::{self as learn_progress, Learner};
-use crate::learn_pages::{markdown_in_section, session_time};
+use crate::error::WebError;
+use crate::learn_pages::markdown_in_section;
 use crate::pages::{Layout, NoticeQuery, Pager, notice_text, render_page};
 use crate::state::AppState;
+use academy_app::learn::catalog::visible_item;
+use academy_app::learn::times::session_time;
 use academy_core::learning::{Delivery, GradeBand, ItemKind, StepKind, Strand, Subject};
 use academy_core::time;
-use academy_store::catalog::{self, CatalogQuery, Item, ItemCard, ItemStatus, Length};
-use academy_store::progress::{self, Enrollment};
+use academy_store::catalog::{self, CatalogQuery, Item, ItemCard, Length};
+use academy_store::progress::{self, Enrollment, StepStatus};
+use academy_store::workshops::{LocationKind, RegistrationStatus, SessionStatus};
 use academy_store::{pathways, workshops};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -112,10 +114,10 @@ pub async fn list_catalog(
     State(state): State<AppState>,
     ctx: RequestContext,
     Query(params): Query<CatalogParams>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let query = parse_catalog_params(&params);
     let mut pager = Pager::new(params.page, 20);
-    let (items, total) = catalog::search(&state.store, &query, pager.per_page, pager.offset()).await?;
+    let (items, total) = catalog::search(&state.app.store, &query, pager.per_page, pager.offset()).await?;
     pager.has_next = pager.offset() + (items.len() as i64) < total;
     let filtered = !query.text.trim().is_empty()
         || query.strand.is_some()
@@ -170,7 +172,7 @@ pub struct SessionLine {
     seats_left: i64,
     waitlisted: i64,
     cancelled: bool,
-    mine: Option<String>,
+    mine: Option<RegistrationStatus>,
 }
 
 #[derive(Template)]
@@ -190,39 +192,28 @@ struct ItemPage {
     can_author: bool,
 }
 
-/// Loads a published item by slug (authors also see drafts).
-pub async fn load_item(state: &AppState, ctx: &RequestContext, slug: &str) -> Result<Item, AppError> {
-    let item = catalog::item_by_slug(&state.store, slug).await?.ok_or(AppError::NotFound)?;
-    let author =
-        ctx.session.as_ref().is_some_and(|s| s.principal.can_somewhere(academy_core::Permission::AuthorContent));
-    if item.status != ItemStatus::Published && !author {
-        return Err(AppError::NotFound);
-    }
-    Ok(item)
-}
-
 /// An item's page.
 pub async fn show_item(
     State(state): State<AppState>,
     ctx: RequestContext,
     Path(slug): Path<String>,
     Query(query): Query<NoticeQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let session = ctx.session()?.clone();
-    let item = load_item(&state, &ctx, &slug).await?;
-    let (bands, subjects) = catalog::facets(&state.store, item.id).await?;
-    let enrollment = progress::find(&state.store, session.user_id, item.id).await?;
+    let item = visible_item(&state.app, &session.principal, &slug).await?;
+    let (bands, subjects) = catalog::facets(&state.app.store, item.id).await?;
+    let enrollment = progress::find(&state.app.store, session.user_id, item.id).await?;
     let done: HashSet<i64> = match &enrollment {
-        Some(e) => progress::step_progress(&state.store, e.id)
+        Some(e) => progress::step_progress(&state.app.store, e.id)
             .await?
             .into_iter()
-            .filter(|p| p.status == "completed")
+            .filter(|p| p.status == StepStatus::Completed)
             .map(|p| p.step_id)
             .collect(),
         None => HashSet::new(),
     };
-    let modules = catalog::modules(&state.store, item.id).await?;
-    let steps = catalog::steps(&state.store, item.id).await?;
+    let modules = catalog::modules(&state.app.store, item.id).await?;
+    let steps = catalog::steps(&state.app.store, item.id).await?;
     let outline: Vec<OutlineModule> = modules
         .iter()
         .map(|m| OutlineModule {
@@ -241,29 +232,29 @@ pub async fn show_item(
         .collect();
     let mut sessions = Vec::new();
     if item.kind == ItemKind::Workshop {
-        for summary in workshops::sessions_for_item(&state.store, item.id, time::now()).await? {
+        for summary in workshops::sessions_for_item(&state.app.store, item.id, time::now()).await? {
             let s = &summary.session;
-            let mine = workshops::registration(&state.store, s.id, session.user_id)
+            let mine = workshops::registration(&state.app.store, s.id, session.user_id)
                 .await?
                 .map(|r| r.status)
-                .filter(|st| st != "cancelled");
+                .filter(|st| *st != RegistrationStatus::Cancelled);
             sessions.push(SessionLine {
                 id: s.id,
                 when: session_time(s),
-                place: match s.location_kind.as_str() {
-                    "hub" => s.hub_name.clone().unwrap_or_else(|| "In person".into()),
-                    _ => "Online".into(),
+                place: match s.location_kind {
+                    LocationKind::Hub => s.hub_name.clone().unwrap_or_else(|| "In person".into()),
+                    LocationKind::Virtual => "Online".into(),
                 },
                 seats_left: (s.capacity - summary.registered).max(0),
                 waitlisted: summary.waitlisted,
-                cancelled: s.status == "cancelled",
+                cancelled: s.status == SessionStatus::Cancelled,
                 mine,
             });
         }
     }
     let mut in_pathways = Vec::new();
-    for id in pathways::containing(&state.store, item.id).await? {
-        if let Some(p) = pathways::get(&state.store, id).await? {
+    for id in pathways::containing(&state.app.store, item.id).await? {
+        if let Some(p) = pathways::get(&state.app.store, id).await? {
             in_pathways.push((p.slug, p.title));
         }
     }
@@ -289,13 +280,9 @@ pub async fn enroll_in_item(
     State(state): State<AppState>,
     ctx: RequestContext,
     Path(slug): Path<String>,
-) -> Result<Response, AppError> {
-    let session = ctx.session()?.clone();
-    let item = load_item(&state, &ctx, &slug).await?;
-    let home = state.config.public_url.to_string();
-    let learner = Learner { user_id: session.user_id, home_page: home.trim_end_matches('/') };
-    let mut tx = state.store.begin().await?;
-    learn_progress::enroll(&mut tx, learner, &item, time::now()).await?;
-    tx.commit().await?;
+) -> Result<Response, WebError> {
+    let session = ctx.session()?;
+    let item = visible_item(&state.app, &session.principal, &slug).await?;
+    academy_app::learn::progress::enroll(&state.app, session.user_id, &item).await?;
     Ok(see_other(&format!("/learn/items/{}/continue", item.slug)))
 }

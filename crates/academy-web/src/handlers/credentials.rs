@@ -3,13 +3,12 @@
 
 use super::see_other;
 use crate::context::RequestContext;
-use crate::error::AppError;
-use crate::learn::credentials::{self as issuing, Verdict};
+use crate::error::WebError;
 use crate::pages::{Layout, NoticeQuery, Pager, notice_text, render_page};
 use crate::state::AppState;
+use academy_app::learn::credentials::{self as issuing, Verdict};
 use academy_core::access::Permission;
 use academy_core::learning::PdHours;
-use academy_core::validation::required_text;
 use academy_store::credentials::{self, Credential, CredentialListing};
 use academy_store::{orgs, users};
 use askama::Template;
@@ -31,11 +30,11 @@ struct CredentialPage {
     url: String,
 }
 
-async fn load(state: &AppState, id: &str) -> Result<Credential, AppError> {
+async fn load(state: &AppState, id: &str) -> Result<Credential, WebError> {
     if uuid::Uuid::parse_str(id).is_err() {
-        return Err(AppError::NotFound);
+        return Err(WebError::NotFound);
     }
-    credentials::get(&state.store, id).await?.ok_or(AppError::NotFound)
+    credentials::get(&state.app.store, id).await?.ok_or(WebError::NotFound)
 }
 
 /// The public verification page.
@@ -44,17 +43,17 @@ pub async fn show_credential(
     ctx: RequestContext,
     Path(id): Path<String>,
     Query(query): Query<NoticeQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let credential = load(&state, &id).await?;
-    let holder = users::get(&state.store, credential.user_id).await?.map(|u| u.display_name).unwrap_or_default();
-    let verdict = issuing::check(&state.store, &state.config, &credential).await?;
-    let issuer_name = orgs::root(&state.store).await?.map_or_else(|| "Academy".to_owned(), |o| o.name);
+    let holder = users::get(&state.app.store, credential.user_id).await?.map(|u| u.display_name).unwrap_or_default();
+    let verdict = issuing::check(&state.app, &credential).await?;
+    let issuer_name = orgs::root(&state.app.store).await?.map_or_else(|| "Academy".to_owned(), |o| o.name);
     let page = CredentialPage {
         layout: Layout::new(credential.achievement_name.clone(), Some(&ctx))
             .with_notice(notice_text(query.notice.as_deref())),
         hours: PdHours::from_tenths(credential.pd_hours_tenths),
         can_revoke: ctx.session.as_ref().is_some_and(|s| s.principal.can_somewhere(Permission::ManageCredentials)),
-        url: state.config.link(&format!("/credentials/{id}")),
+        url: state.app.config.public_url.link(&format!("/credentials/{id}")),
         holder,
         issuer_name,
         verdict,
@@ -64,7 +63,7 @@ pub async fn show_credential(
 }
 
 /// The signed credential, for wallets and verifiers.
-pub async fn credential_json(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, AppError> {
+pub async fn credential_json(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, WebError> {
     let credential = load(&state, &id).await?;
     Ok((
         [
@@ -78,10 +77,10 @@ pub async fn credential_json(State(state): State<AppState>, Path(id): Path<Strin
 }
 
 /// The printable certificate, with a QR code of the verification page.
-pub async fn certificate_pdf(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, AppError> {
+pub async fn certificate_pdf(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, WebError> {
     let credential = load(&state, &id).await?;
-    let holder = users::get(&state.store, credential.user_id).await?.map(|u| u.display_name).unwrap_or_default();
-    let issuer = orgs::root(&state.store).await?.map_or_else(|| "Academy".to_owned(), |o| o.name);
+    let holder = users::get(&state.app.store, credential.user_id).await?.map(|u| u.display_name).unwrap_or_default();
+    let issuer = orgs::root(&state.app.store).await?.map_or_else(|| "Academy".to_owned(), |o| o.name);
     let description = serde_json::from_str::<serde_json::Value>(&credential.document)
         .ok()
         .and_then(|v| v["credentialSubject"]["achievement"]["description"].as_str().map(str::to_owned))
@@ -93,10 +92,10 @@ pub async fn certificate_pdf(State(state): State<AppState>, Path(id): Path<Strin
         issuer_name: issuer,
         issued_on: credential.issued_at.date_naive(),
         pd_hours: PdHours::from_tenths(credential.pd_hours_tenths),
-        verification_url: state.config.link(&format!("/credentials/{id}")),
+        verification_url: state.app.config.public_url.link(&format!("/credentials/{id}")),
     };
     let bytes = academy_formats::pdf::certificate(&certificate)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("certificate: {e}")))?;
+        .map_err(|e| WebError::Internal(anyhow::anyhow!("certificate: {e}")))?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),
@@ -108,19 +107,19 @@ pub async fn certificate_pdf(State(state): State<AppState>, Path(id): Path<Strin
 }
 
 /// A signed Bitstring Status List credential.
-pub async fn status_list(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
-    let list = credentials::status_list(&state.store, id).await?.ok_or(AppError::NotFound)?;
-    let document = list.document.ok_or(AppError::NotFound)?;
+pub async fn status_list(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, WebError> {
+    let list = credentials::status_list(&state.app.store, id).await?.ok_or(WebError::NotFound)?;
+    let document = list.document.ok_or(WebError::NotFound)?;
     Ok(([(header::CONTENT_TYPE, "application/vc+ld+json"), (header::CACHE_CONTROL, "no-cache, max-age=0")], document)
         .into_response())
 }
 
 /// The did:web DID document, when the issuer is a did:web.
-pub async fn did_document(State(state): State<AppState>) -> Result<Response, AppError> {
-    if state.config.did_web_domain.is_none() {
-        return Err(AppError::NotFound);
+pub async fn did_document(State(state): State<AppState>) -> Result<Response, WebError> {
+    if state.app.config.did_web_domain.is_none() {
+        return Err(WebError::NotFound);
     }
-    let identity = issuing::current_issuer(&state.store, &state.config).await?;
+    let identity = issuing::current_issuer(&state.app).await?;
     Ok(([(header::CONTENT_TYPE, "application/did+json")], identity.did_document().to_string()).into_response())
 }
 
@@ -144,12 +143,12 @@ pub async fn list_credentials(
     State(state): State<AppState>,
     ctx: RequestContext,
     Query(query): Query<PageQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let mut pager = Pager::new(query.page, 50);
-    let rows = pager.trim(credentials::list(&state.store, pager.fetch_limit(), pager.offset()).await?);
+    let rows = pager.trim(credentials::list(&state.app.store, pager.fetch_limit(), pager.offset()).await?);
     let page = CredentialListPage {
         layout: Layout::new("Credentials", Some(&ctx)),
-        total: credentials::count(&state.store).await?,
+        total: credentials::count(&state.app.store).await?,
         credentials: rows,
         pager,
     };
@@ -169,26 +168,11 @@ pub async fn revoke_credential(
     ctx: RequestContext,
     Path(id): Path<String>,
     axum::Form(form): axum::Form<RevokeForm>,
-) -> Result<Response, AppError> {
-    let session = ctx.session()?.clone();
-    load(&state, &id).await?;
-    let reason = required_text(&form.reason, "Reason", 500).map_err(|m| {
-        let mut errors = academy_core::FieldErrors::new();
-        errors.add("reason", m);
-        AppError::Validation(errors)
-    })?;
-    if !issuing::revoke(&state.store, &state.config, &id, Some(session.user_id), &reason).await? {
-        return Ok(see_other(&format!("/credentials/{id}?notice=credential-already-revoked")));
+) -> Result<Response, WebError> {
+    let session = ctx.session()?;
+    if issuing::revoke(&state.app, Some(session.actor()), &id, &form.reason).await? {
+        Ok(see_other(&format!("/credentials/{id}?notice=credential-revoked")))
+    } else {
+        Ok(see_other(&format!("/credentials/{id}?notice=credential-already-revoked")))
     }
-    let now = academy_core::time::now();
-    academy_store::audit::record(
-        &state.store,
-        Some(session.user_id),
-        "credential.revoke",
-        &format!("credential:{id}"),
-        Some(&reason),
-        now,
-    )
-    .await?;
-    Ok(see_other(&format!("/credentials/{id}?notice=credential-revoked")))
 }

@@ -13,7 +13,7 @@ pub async fn healthz() -> &'static str {
 
 /// The process can serve: its database answers.
 pub async fn readyz(State(state): State<AppState>) -> Response {
-    match state.store.ping().await {
+    match state.app.store.ping().await {
         Ok(()) => (StatusCode::OK, "ready").into_response(),
         Err(error) => {
             tracing::warn!(%error, "readiness check failed");
@@ -24,7 +24,7 @@ pub async fn readyz(State(state): State<AppState>) -> Response {
 
 /// Prometheus text exposition; behind a bearer token when `ACADEMY_METRICS_TOKEN` is set.
 pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Some(token) = &state.config.metrics_token {
+    if let Some(token) = &state.app.config.metrics_token {
         // The scheme name is case-insensitive (RFC 9110 §11.1).
         let given = headers
             .get(header::AUTHORIZATION)
@@ -45,7 +45,7 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Respo
             return refused;
         }
     }
-    let (open, idle) = state.store.pool_stats();
+    let (open, idle) = state.app.store.pool_stats();
     metrics::gauge!("db_pool_connections").set(f64::from(open));
     metrics::gauge!("db_pool_idle_connections").set(idle as f64);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()

@@ -1,7 +1,7 @@
 //! The home page: one panel for each role the person holds.
 
 use crate::context::RequestContext;
-use crate::error::AppError;
+use crate::error::WebError;
 use crate::pages::{Layout, NoticeQuery, notice_text, render_page};
 use crate::state::AppState;
 use academy_core::access::{Permission, Role};
@@ -57,7 +57,7 @@ struct HomePage {
     layout: Layout,
     name: String,
     sessions: Vec<SessionLine>,
-    cohorts: Vec<(academy_store::pathways::Cohort, String)>,
+    cohorts: Vec<(academy_store::pathways::Cohort, academy_store::pathways::CohortRole)>,
     learning: Vec<academy_store::progress::LearningCard>,
     roles: Vec<String>,
     teacher: Option<TeacherPanel>,
@@ -72,16 +72,16 @@ pub async fn show_home(
     State(state): State<AppState>,
     ctx: RequestContext,
     Query(query): Query<NoticeQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let session = ctx.session()?.clone();
-    let store = &state.store;
+    let store = &state.app.store;
     let principal = &session.principal;
     let mut roles: Vec<String> =
         session.grants.iter().map(|g| format!("{} at {}", g.role.label(), g.org_name)).collect();
     roles.dedup();
 
     let teacher = if principal.has_role(Role::Teacher) {
-        let user = academy_store::users::get(store, session.user_id).await?.ok_or(AppError::NotFound)?;
+        let user = academy_store::users::get(store, session.user_id).await?.ok_or(WebError::NotFound)?;
         let name_of = |id: Option<i64>| async move {
             match id {
                 Some(id) => orgs::get(store, id).await.map(|o| o.map(|o| o.name)),
@@ -105,7 +105,7 @@ pub async fn show_home(
     let program = match principal.scopes(Permission::ReadOutbox).first() {
         Some(top) if top.org_path.ids().len() == 1 => {
             let teachers = users::count_with_role(store, &top.org_path, Role::Teacher).await?;
-            let goal = state.config.goal_teachers;
+            let goal = state.app.config.goal_teachers;
             let job_counts = jobs::counts(store).await?;
             let count_of = |status: &str| job_counts.iter().find(|(s, _)| s == status).map_or(0, |(_, n)| *n);
             Some(ProgramPanel {
@@ -145,7 +145,7 @@ pub async fn show_home(
         let (s, title) = (facilitated.summary, facilitated.item_title);
         sessions.push(SessionLine {
             id: s.session.id,
-            when: crate::learn_pages::session_time(&s.session),
+            when: academy_app::learn::times::session_time(&s.session),
             title,
             registered: s.registered,
             capacity: s.session.capacity,
@@ -179,15 +179,15 @@ async fn scope_panel(
     state: &AppState,
     principal: &academy_core::Principal,
     org_id: i64,
-) -> Result<ScopePanel, AppError> {
-    let org = orgs::get(&state.store, org_id).await?.ok_or(AppError::NotFound)?;
-    let counts = orgs::count_by_kind(&state.store, &org.path)
+) -> Result<ScopePanel, WebError> {
+    let org = orgs::get(&state.app.store, org_id).await?.ok_or(WebError::NotFound)?;
+    let counts = orgs::count_by_kind(&state.app.store, &org.path)
         .await?
         .into_iter()
         .filter(|(kind, _)| *kind != org.kind && *kind != OrgKind::National)
         .map(|(kind, n)| (kind.plural_label().to_owned(), n))
         .collect();
-    let teachers = users::count_with_role(&state.store, &org.path, Role::Teacher).await?;
+    let teachers = users::count_with_role(&state.app.store, &org.path, Role::Teacher).await?;
     Ok(ScopePanel {
         org_id: org.id,
         kind: org.kind.label(),

@@ -1,12 +1,11 @@
 //! Handlers, grouped by area and named verb_noun. Each returns a page, a redirect or an
-//! [`AppError`](crate::error::AppError); access was already checked by the route guard.
+//! [`WebError`](crate::error::WebError); access was already checked by the route guard.
 
 pub mod account;
 pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod author;
-pub mod author_content;
 pub mod catalog;
 pub mod credentials;
 pub mod health;

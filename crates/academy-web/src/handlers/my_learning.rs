@@ -2,7 +2,7 @@
 //! their transcript as a page, CSV and PDF.
 
 use crate::context::RequestContext;
-use crate::error::AppError;
+use crate::error::WebError;
 use crate::pages::{Layout, NoticeQuery, notice_text, render_page};
 use crate::state::AppState;
 use academy_core::learning::PdHours;
@@ -38,24 +38,27 @@ pub async fn show_my_learning(
     State(state): State<AppState>,
     ctx: RequestContext,
     Query(query): Query<NoticeQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let session = ctx.session()?;
-    let cards = progress::my_learning(&state.store, session.user_id).await?;
+    let cards = progress::my_learning(&state.app.store, session.user_id).await?;
     let hours =
         cards.iter().filter(|c| c.completed_at.is_some()).map(|c| PdHours::from_tenths(c.item_hours_tenths)).sum();
     let (completed, in_progress): (Vec<_>, Vec<_>) = cards.into_iter().partition(|c| c.completed_at.is_some());
-    let sessions = workshops::my_sessions(&state.store, session.user_id, time::now())
+    let sessions = workshops::my_sessions(&state.app.store, session.user_id, time::now())
         .await?
         .into_iter()
-        .map(|s| SessionCard { when: crate::learn_pages::time_range(s.starts_at, s.ends_at, &s.time_zone), session: s })
+        .map(|s| SessionCard {
+            when: academy_app::learn::times::time_range(s.starts_at, s.ends_at, &s.time_zone),
+            session: s,
+        })
         .collect();
     let page = MyLearningPage {
         layout: Layout::new("My learning", Some(&ctx)).with_notice(notice_text(query.notice.as_deref())),
         in_progress,
         completed,
         sessions,
-        pathways: pathways::mine(&state.store, session.user_id).await?,
-        credentials: credentials::for_user(&state.store, session.user_id).await?,
+        pathways: pathways::mine(&state.app.store, session.user_id).await?,
+        credentials: credentials::for_user(&state.app.store, session.user_id).await?,
         hours,
     };
     Ok(render_page(&page)?.into_response())
@@ -75,9 +78,9 @@ fn total(lines: &[TranscriptLine]) -> PdHours {
 }
 
 /// The transcript page.
-pub async fn show_transcript(State(state): State<AppState>, ctx: RequestContext) -> Result<Response, AppError> {
+pub async fn show_transcript(State(state): State<AppState>, ctx: RequestContext) -> Result<Response, WebError> {
     let session = ctx.session()?;
-    let lines = progress::transcript(&state.store, session.user_id).await?;
+    let lines = progress::transcript(&state.app.store, session.user_id).await?;
     let page = TranscriptPage {
         layout: Layout::new("Transcript", Some(&ctx)),
         name: session.display_name.clone(),
@@ -88,11 +91,11 @@ pub async fn show_transcript(State(state): State<AppState>, ctx: RequestContext)
 }
 
 /// The transcript as CSV (one row per completed item, then a total).
-pub async fn transcript_csv(State(state): State<AppState>, ctx: RequestContext) -> Result<Response, AppError> {
+pub async fn transcript_csv(State(state): State<AppState>, ctx: RequestContext) -> Result<Response, WebError> {
     let session = ctx.session()?;
-    let lines = progress::transcript(&state.store, session.user_id).await?;
+    let lines = progress::transcript(&state.app.store, session.user_id).await?;
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let io = |e: csv::Error| AppError::Internal(e.into());
+    let io = |e: csv::Error| WebError::Internal(e.into());
     writer.write_record(["completed_on", "title", "kind", "pd_hours"]).map_err(io)?;
     for line in &lines {
         let hours = PdHours::from_tenths(line.pd_hours_tenths).to_string();
@@ -106,7 +109,7 @@ pub async fn transcript_csv(State(state): State<AppState>, ctx: RequestContext) 
             .map_err(io)?;
     }
     writer.write_record(["", "Total", "", &total(&lines).to_string()]).map_err(io)?;
-    let body = writer.into_inner().map_err(|e| AppError::Internal(anyhow::anyhow!("csv: {e}")))?;
+    let body = writer.into_inner().map_err(|e| WebError::Internal(anyhow::anyhow!("csv: {e}")))?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -118,10 +121,11 @@ pub async fn transcript_csv(State(state): State<AppState>, ctx: RequestContext) 
 }
 
 /// The transcript as a printable PDF.
-pub async fn transcript_pdf(State(state): State<AppState>, ctx: RequestContext) -> Result<Response, AppError> {
+pub async fn transcript_pdf(State(state): State<AppState>, ctx: RequestContext) -> Result<Response, WebError> {
     let session = ctx.session()?;
-    let lines = progress::transcript(&state.store, session.user_id).await?;
-    let program = academy_store::orgs::root(&state.store).await?.map(|o| o.name).unwrap_or_else(|| "Academy".into());
+    let lines = progress::transcript(&state.app.store, session.user_id).await?;
+    let program =
+        academy_store::orgs::root(&state.app.store).await?.map(|o| o.name).unwrap_or_else(|| "Academy".into());
     let transcript = academy_formats::pdf::Transcript {
         program_name: program,
         person_name: session.display_name.clone(),
@@ -139,7 +143,7 @@ pub async fn transcript_pdf(State(state): State<AppState>, ctx: RequestContext) 
         total_hours: total(&lines),
     };
     let bytes = academy_formats::pdf::transcript(&transcript)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("transcript pdf: {e}")))?;
+        .map_err(|e| WebError::Internal(anyhow::anyhow!("transcript pdf: {e}")))?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf"),

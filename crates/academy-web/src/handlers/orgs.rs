@@ -3,18 +3,17 @@
 
 use super::see_other;
 use crate::context::{RequestContext, Session};
-use crate::error::AppError;
-use crate::jobs::account_email::{Purpose, SendAccountEmail};
+use crate::error::WebError;
 use crate::pages::{Layout, Pager, notice_text, render_page, render_with_status};
 use crate::state::AppState;
+use academy_app::{orgs as app_orgs, people};
 use academy_core::access::{Permission, Role};
 use academy_core::org::NewOrg;
-use academy_core::user::{DisplayName, NewUser};
 use academy_core::validation::required_text;
-use academy_core::{Email, FieldErrors, Locale, NcesId, OrgKind, UsState, time};
+use academy_core::{Email, FieldErrors, Locale, NcesId, OrgKind, UsState};
 use academy_store::orgs::{Org, OrgUpdate, OrgWithCount};
 use academy_store::users::Member;
-use academy_store::{StoreError, audit, jobs, orgs, users};
+use academy_store::{orgs, users};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -38,7 +37,7 @@ struct OrgListPage {
 }
 
 /// The top nodes the person may browse; straight to it when there is one.
-pub async fn list_orgs(State(state): State<AppState>, ctx: RequestContext) -> Result<Response, AppError> {
+pub async fn list_orgs(State(state): State<AppState>, ctx: RequestContext) -> Result<Response, WebError> {
     let session = ctx.session()?;
     let scopes = session.principal.scopes(Permission::ViewOrgTree);
     if let [only] = scopes.as_slice() {
@@ -46,7 +45,7 @@ pub async fn list_orgs(State(state): State<AppState>, ctx: RequestContext) -> Re
     }
     let mut nodes = Vec::new();
     for scope in scopes {
-        if let Some(org) = orgs::get(&state.store, scope.org_id).await? {
+        if let Some(org) = orgs::get(&state.app.store, scope.org_id).await? {
             nodes.push(org);
         }
     }
@@ -83,12 +82,12 @@ pub struct ListQuery {
     notice: Option<String>,
 }
 
-async fn load_org(state: &AppState, id: i64) -> Result<Org, AppError> {
-    orgs::get(&state.store, id).await?.ok_or(AppError::NotFound)
+async fn load_org(state: &AppState, id: i64) -> Result<Org, WebError> {
+    orgs::get(&state.app.store, id).await?.ok_or(WebError::NotFound)
 }
 
-async fn crumbs(state: &AppState, session: &Session, org: &Org) -> Result<Vec<Crumb>, AppError> {
-    Ok(orgs::lineage(&state.store, &org.path)
+async fn crumbs(state: &AppState, session: &Session, org: &Org) -> Result<Vec<Crumb>, WebError> {
+    Ok(orgs::lineage(&state.app.store, &org.path)
         .await?
         .into_iter()
         .filter(|o| o.id != org.id)
@@ -107,18 +106,21 @@ async fn org_page(
     query: &ListQuery,
     errors: FieldErrors,
     grant_email: String,
-) -> Result<OrgPage, AppError> {
+) -> Result<OrgPage, WebError> {
     let session = ctx.session()?;
     let mut pager = Pager::new(query.page, 50);
     let search = query.q.clone().unwrap_or_default().trim().to_owned();
-    let results =
-        if search.is_empty() { None } else { Some(orgs::search(&state.store, &org.path, &search, None, 100).await?) };
-    let children = pager.trim(orgs::children(&state.store, org.id, pager.fetch_limit(), pager.offset()).await?);
+    let results = if search.is_empty() {
+        None
+    } else {
+        Some(orgs::search(&state.app.store, &org.path, &search, None, 100).await?)
+    };
+    let children = pager.trim(orgs::children(&state.app.store, org.id, pager.fetch_limit(), pager.offset()).await?);
     let p = &session.principal;
     Ok(OrgPage {
         layout: Layout::new(org.name.clone(), Some(ctx)).with_notice(notice_text(query.notice.as_deref())),
         crumbs: crumbs(state, session, &org).await?,
-        child_total: orgs::count_children(&state.store, org.id).await?,
+        child_total: orgs::count_children(&state.app.store, org.id).await?,
         children,
         search,
         results,
@@ -128,7 +130,7 @@ async fn org_page(
         can_invite: p.can(Permission::InviteUsers, &org.path),
         can_grant: p.can(Permission::GrantRoles, &org.path),
         can_cohorts: p.can(Permission::ManageCohorts, &org.path),
-        cohorts: academy_store::pathways::cohorts_within(&state.store, &org.path).await?,
+        cohorts: academy_store::pathways::cohorts_within(&state.app.store, &org.path).await?,
         grantable: grantable(session, &org),
         org,
         errors,
@@ -142,7 +144,7 @@ pub async fn show_org(
     ctx: RequestContext,
     Path(id): Path<i64>,
     Query(query): Query<ListQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let org = load_org(&state, id).await?;
     Ok(render_page(&org_page(&state, &ctx, org, &query, FieldErrors::new(), String::new()).await?)?.into_response())
 }
@@ -296,12 +298,12 @@ pub async fn new_child_org(
     ctx: RequestContext,
     Path(id): Path<i64>,
     Query(query): Query<KindQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let parent = load_org(&state, id).await?;
     let kinds = parent.kind.child_kinds();
     let Some(first) = kinds.first() else {
         let kind = parent.kind.label().to_lowercase();
-        return Err(AppError::BadRequest(format!("Nothing can be placed below a {kind}.")));
+        return Err(WebError::BadRequest(format!("Nothing can be placed below a {kind}.")));
     };
     let kind =
         query.kind.filter(|k| kinds.iter().any(|c| c.as_str() == k)).unwrap_or_else(|| first.as_str().to_owned());
@@ -315,7 +317,7 @@ fn form_again(
     target: FormTarget,
     form: OrgForm,
     error: FormProblem,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let (status, errors) = match error {
         FormProblem::Fields(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
         FormProblem::Taken(field) => {
@@ -338,7 +340,7 @@ pub async fn create_child_org(
     ctx: RequestContext,
     Path(id): Path<i64>,
     Form(form): Form<OrgForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let session = ctx.session()?.clone();
     let parent = load_org(&state, id).await?;
     let parsed = match parse_org_form(&form, &parent.kind.child_kinds()) {
@@ -354,19 +356,13 @@ pub async fn create_child_org(
         locale: parsed.locale,
         title_i: parsed.title_i,
     };
-    let now = time::now();
-    let mut tx = state.store.begin().await?;
-    let created = match orgs::create_below(&mut tx, Some(&parent), &new, now).await {
+    let created = match app_orgs::create_child(&state.app, session.actor(), &parent, new).await {
         Ok(created) => created,
-        Err(StoreError::Conflict { field }) => {
-            drop(tx);
+        Err(academy_app::Error::Conflict { field, .. }) => {
             return form_again(&ctx, FormTarget::new_child(parent), form, FormProblem::Taken(field));
         }
         Err(other) => return Err(other.into()),
     };
-    let subject = format!("org:{}", created.id);
-    audit::record(&mut tx, Some(session.user_id), "org.create", &subject, Some(&created.name), now).await?;
-    tx.commit().await?;
     Ok(see_other(&format!("/admin/orgs/{}?notice=org-created", created.id)))
 }
 
@@ -375,7 +371,7 @@ pub async fn edit_org(
     State(state): State<AppState>,
     ctx: RequestContext,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let org = load_org(&state, id).await?;
     let title_i = match org.title_i {
         Some(true) => "yes",
@@ -399,7 +395,7 @@ pub async fn update_org(
     ctx: RequestContext,
     Path(id): Path<i64>,
     Form(mut form): Form<OrgForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let session = ctx.session()?.clone();
     let org = load_org(&state, id).await?;
     form.kind = org.kind.as_str().to_owned();
@@ -414,18 +410,13 @@ pub async fn update_org(
         locale: parsed.locale,
         title_i: parsed.title_i,
     };
-    let now = time::now();
-    let mut tx = state.store.begin().await?;
-    match orgs::update(&mut tx, id, &update, now).await {
+    match app_orgs::update(&state.app, session.actor(), id, &update).await {
         Ok(_) => {}
-        Err(StoreError::Conflict { field }) => {
-            drop(tx);
+        Err(academy_app::Error::Conflict { field, .. }) => {
             return form_again(&ctx, FormTarget::edit(&org), form, FormProblem::Taken(field));
         }
         Err(other) => return Err(other.into()),
     }
-    audit::record(&mut tx, Some(session.user_id), "org.update", &format!("org:{id}"), Some(&update.name), now).await?;
-    tx.commit().await?;
     Ok(see_other(&format!("/admin/orgs/{id}?notice=org-updated")))
 }
 
@@ -446,13 +437,13 @@ pub async fn list_members(
     ctx: RequestContext,
     Path(id): Path<i64>,
     Query(query): Query<ListQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let session = ctx.session()?;
     let org = load_org(&state, id).await?;
     let search = query.q.clone().unwrap_or_default().trim().to_owned();
     let mut pager = Pager::new(query.page, 50);
     let members =
-        pager.trim(users::members(&state.store, &org.path, &search, pager.fetch_limit(), pager.offset()).await?);
+        pager.trim(users::members(&state.app.store, &org.path, &search, pager.fetch_limit(), pager.offset()).await?);
     let page = MembersPage {
         layout: Layout::new(format!("People in {}", org.name), Some(&ctx)),
         can_invite: session.principal.can(Permission::InviteUsers, &org.path),
@@ -488,7 +479,7 @@ pub async fn show_invite(
     State(state): State<AppState>,
     ctx: RequestContext,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let session = ctx.session()?;
     let org = load_org(&state, id).await?;
     let roles = grantable(session, &org);
@@ -503,84 +494,13 @@ pub async fn show_invite(
     Ok(render_page(&page)?.into_response())
 }
 
-/// A checked invitation.
-pub struct Invitation {
-    /// Their email.
-    pub email: Email,
-    /// Their name.
-    pub display_name: DisplayName,
-    /// The role they get at the node.
-    pub role: Role,
-}
-
-/// Checks an invitation's fields against what the inviter may grant at `org`.
-pub fn parse_invitation(
-    session: &Session,
-    org: &Org,
-    email: &str,
-    name: &str,
-    role: &str,
-) -> Result<Invitation, FieldErrors> {
-    let mut errors = FieldErrors::new();
-    let email = errors.check("email", Email::parse(email));
-    let display_name = errors.check("display_name", DisplayName::parse(name));
-    let role = match Role::try_from(role.to_owned()) {
-        Ok(role) if session.principal.can_grant(role, &org.path) => Some(role),
-        Ok(role) => {
-            errors.add("role", format!("You cannot grant the {} role here.", role.label().to_lowercase()));
-            None
-        }
-        Err(message) => {
-            errors.add("role", message);
-            None
-        }
-    };
-    match (email, display_name, role) {
-        (Some(email), Some(display_name), Some(role)) => Ok(Invitation { email, display_name, role }),
-        _ => Err(errors),
-    }
-}
-
-/// Creates the account with its role at the node and queues the invitation email, all in
-/// one transaction. Returns the new person's id.
-pub async fn create_invitation_at(
-    state: &AppState,
-    session: &Session,
-    org: &Org,
-    invitation: &Invitation,
-) -> Result<i64, AppError> {
-    let now = time::now();
-    let new = NewUser {
-        email: invitation.email.clone(),
-        display_name: invitation.display_name.clone(),
-        password_hash: None,
-        school_id: (org.kind == OrgKind::School).then_some(org.id),
-        local_id: (org.kind == OrgKind::LocalUnion).then_some(org.id),
-    };
-    let mut tx = state.store.begin().await?;
-    let user_id = users::create(&mut tx, &new, now).await?;
-    users::add_grant(&mut tx, user_id, org.id, invitation.role, Some(session.user_id), now).await?;
-    let job = SendAccountEmail {
-        user_id,
-        purpose: Purpose::Invitation,
-        request_key: format!("invite:{user_id}:{}", uuid::Uuid::new_v4()),
-        invited_by: Some(session.display_name.clone()),
-    };
-    jobs::enqueue(&mut tx, &job, now, now).await?;
-    let detail = format!("{} as {} at {}", invitation.email, invitation.role, org.name);
-    audit::record(&mut tx, Some(session.user_id), "user.invite", &format!("user:{user_id}"), Some(&detail), now)
-        .await?;
-    tx.commit().await?;
-    Ok(user_id)
-}
-
 /// Invites someone to a node.
 pub async fn invite_member(
     State(state): State<AppState>,
     ctx: RequestContext,
     Path(id): Path<i64>,
     Form(form): Form<InviteForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let session = ctx.session()?.clone();
     let org = load_org(&state, id).await?;
     let again = |org: Org, errors: FieldErrors, status: StatusCode, form: InviteForm| {
@@ -594,13 +514,14 @@ pub async fn invite_member(
         };
         render_with_status(status, &page)
     };
-    let invitation = match parse_invitation(&session, &org, &form.email, &form.display_name, &form.role) {
-        Ok(invitation) => invitation,
-        Err(errors) => return again(org, errors, StatusCode::UNPROCESSABLE_ENTITY, form),
-    };
-    match create_invitation_at(&state, &session, &org, &invitation).await {
+    let invitation =
+        match people::parse_invitation(&session.principal, &org, &form.email, &form.display_name, &form.role) {
+            Ok(invitation) => invitation,
+            Err(errors) => return again(org, errors, StatusCode::UNPROCESSABLE_ENTITY, form),
+        };
+    match people::invite(&state.app, session.actor(), &org, &invitation).await {
         Ok(_) => Ok(see_other(&format!("/admin/orgs/{id}?notice=invited"))),
-        Err(AppError::Conflict { field, .. }) if field == "email" => {
+        Err(academy_app::Error::Conflict { field, .. }) if field == "email" => {
             let mut errors = FieldErrors::new();
             errors.add(
                 "email",
@@ -608,7 +529,7 @@ pub async fn invite_member(
             );
             again(org, errors, StatusCode::CONFLICT, form)
         }
-        Err(other) => Err(other),
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -626,43 +547,28 @@ pub async fn grant_role(
     ctx: RequestContext,
     Path(id): Path<i64>,
     Form(form): Form<GrantForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let session = ctx.session()?.clone();
     let org = load_org(&state, id).await?;
     let mut errors = FieldErrors::new();
     let email = errors.check("email", Email::parse(&form.email));
-    let role = match Role::try_from(form.role.clone()) {
-        Ok(role) if session.principal.can_grant(role, &org.path) => Some(role),
-        Ok(_) => {
-            errors.add("role", "You cannot grant that role here.");
-            None
+    let role = errors.check("role", Role::try_from(form.role.clone()));
+    let outcome = match (email, role) {
+        (Some(email), Some(role)) if errors.is_empty() => {
+            people::grant_role(&state.app, session.actor(), &org, &email, role).await
         }
-        Err(message) => {
-            errors.add("role", message);
-            None
+        _ => Err(academy_app::Error::Invalid(errors)),
+    };
+    match outcome {
+        Ok(added) => {
+            let notice = if added { "granted" } else { "already-granted" };
+            Ok(see_other(&format!("/admin/orgs/{id}?notice={notice}")))
         }
-    };
-    let person = match &email {
-        Some(email) => users::by_email(&state.store, email).await?,
-        None => None,
-    };
-    if email.is_some() && person.is_none() {
-        errors.add("email", "Nobody has an account with this email address. Invite them instead.");
+        Err(academy_app::Error::Invalid(errors)) => {
+            let query = ListQuery::default();
+            let page = org_page(&state, &ctx, org, &query, errors, form.email.trim().to_owned()).await?;
+            render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(other) => Err(other.into()),
     }
-    let (Some(person), Some(role)) = (person, role) else {
-        let query = ListQuery::default();
-        let page = org_page(&state, &ctx, org, &query, errors, form.email.trim().to_owned()).await?;
-        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
-    };
-    let now = time::now();
-    let mut tx = state.store.begin().await?;
-    let added = users::add_grant(&mut tx, person.id, org.id, role, Some(session.user_id), now).await?;
-    if added {
-        let detail = format!("{role} at {}", org.name);
-        audit::record(&mut tx, Some(session.user_id), "grant.add", &format!("user:{}", person.id), Some(&detail), now)
-            .await?;
-    }
-    tx.commit().await?;
-    let notice = if added { "granted" } else { "already-granted" };
-    Ok(see_other(&format!("/admin/orgs/{id}?notice={notice}")))
 }

@@ -1,7 +1,7 @@
 //! The mail outbox, for program admins.
 
 use crate::context::RequestContext;
-use crate::error::AppError;
+use crate::error::WebError;
 use crate::pages::{Layout, Pager, render_page};
 use crate::state::AppState;
 use academy_store::outbox::{self, OutboxMessage};
@@ -30,14 +30,14 @@ pub async fn list_outbox(
     State(state): State<AppState>,
     ctx: RequestContext,
     Query(query): Query<PageQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let mut pager = Pager::new(query.page, 50);
-    let messages = pager.trim(outbox::list(&state.store, None, pager.fetch_limit(), pager.offset()).await?);
+    let messages = pager.trim(outbox::list(&state.app.store, None, pager.fetch_limit(), pager.offset()).await?);
     let page = OutboxPage {
         layout: Layout::new("Outbox", Some(&ctx)),
         messages,
         pager,
-        uses_outbox: state.mailer.uses_outbox(),
+        uses_outbox: state.app.mailer.uses_outbox(),
     };
     Ok(render_page(&page)?.into_response())
 }
@@ -54,8 +54,8 @@ pub async fn show_outbox_message(
     State(state): State<AppState>,
     ctx: RequestContext,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let message = outbox::get(&state.store, id).await?.ok_or(AppError::NotFound)?;
+) -> Result<Response, WebError> {
+    let message = outbox::get(&state.app.store, id).await?.ok_or(WebError::NotFound)?;
     let page = MessagePage { layout: Layout::new(message.subject.clone(), Some(&ctx)), message };
     Ok(render_page(&page)?.into_response())
 }

@@ -2,19 +2,20 @@
 
 use super::see_other;
 use crate::context::RequestContext;
-use crate::error::AppError;
-use crate::learn::pathways::{earned_hours, is_complete};
+use crate::error::WebError;
 use crate::learn_pages::markdown_in_section;
 use crate::pages::{Layout, NoticeQuery, notice_text, render_page, render_with_status};
 use crate::state::AppState;
+use academy_app::learn::pathways::{self as learn, NewCohort, earned_hours, is_complete};
 use academy_core::access::Permission;
 use academy_core::learning::PdHours;
 use academy_core::validation::required_text;
-use academy_core::{Email, FieldErrors, time};
+use academy_core::{Email, FieldErrors};
 use academy_store::catalog::ItemStatus;
 use academy_store::orgs::Org;
+use academy_store::pathways::CohortRole;
 use academy_store::pathways::{self, Cohort, CohortMember, Pathway, PathwayItem};
-use academy_store::{audit, credentials, orgs, users};
+use academy_store::{credentials, orgs};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -30,10 +31,10 @@ struct PathwaysPage {
 }
 
 /// Every published pathway.
-pub async fn list_pathways(State(state): State<AppState>, ctx: RequestContext) -> Result<Response, AppError> {
+pub async fn list_pathways(State(state): State<AppState>, ctx: RequestContext) -> Result<Response, WebError> {
     let mut listed = Vec::new();
-    for pathway in pathways::list(&state.store, false).await? {
-        let items = pathways::items(&state.store, pathway.id).await?;
+    for pathway in pathways::list(&state.app.store, false).await? {
+        let items = pathways::items(&state.app.store, pathway.id).await?;
         let hours: PdHours = items.iter().map(|i| PdHours::from_tenths(i.pd_hours_tenths)).sum();
         listed.push((pathway, hours, items.len()));
     }
@@ -66,17 +67,17 @@ pub async fn show_pathway(
     ctx: RequestContext,
     Path(slug): Path<String>,
     Query(query): Query<NoticeQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let session = ctx.session()?;
-    let pathway = pathways::by_slug(&state.store, &slug).await?.ok_or(AppError::NotFound)?;
+    let pathway = pathways::by_slug(&state.app.store, &slug).await?.ok_or(WebError::NotFound)?;
     if pathway.status != ItemStatus::Published && !session.principal.can_somewhere(Permission::AuthorContent) {
-        return Err(AppError::NotFound);
+        return Err(WebError::NotFound);
     }
-    let items = pathways::items(&state.store, pathway.id).await?;
+    let items = pathways::items(&state.app.store, pathway.id).await?;
     let done: HashSet<i64> =
-        pathways::completed_items(&state.store, pathway.id, session.user_id).await?.into_iter().collect();
-    let member = pathways::mine(&state.store, session.user_id).await?.iter().any(|p| p.id == pathway.id);
-    let credential = credentials::for_user(&state.store, session.user_id)
+        pathways::completed_items(&state.app.store, pathway.id, session.user_id).await?.into_iter().collect();
+    let member = pathways::mine(&state.app.store, session.user_id).await?.iter().any(|p| p.id == pathway.id);
+    let credential = credentials::for_user(&state.app.store, session.user_id)
         .await?
         .into_iter()
         .find(|c| c.pathway_id == Some(pathway.id))
@@ -106,15 +107,9 @@ pub async fn join_pathway(
     State(state): State<AppState>,
     ctx: RequestContext,
     Path(slug): Path<String>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let session = ctx.session()?;
-    let pathway = pathways::by_slug(&state.store, &slug)
-        .await?
-        .filter(|p| p.status == ItemStatus::Published)
-        .ok_or(AppError::NotFound)?;
-    let mut tx = state.store.begin().await?;
-    pathways::join(&mut tx, pathway.id, session.user_id, time::now()).await?;
-    tx.commit().await?;
+    learn::join(&state.app, session.user_id, &slug).await?;
     Ok(see_other(&format!("/learn/pathways/{slug}?notice=joined")))
 }
 
@@ -139,21 +134,21 @@ async fn cohort_page(
     errors: FieldErrors,
     email: String,
     notice: Option<String>,
-) -> Result<CohortPage, AppError> {
+) -> Result<CohortPage, WebError> {
     let session = ctx.session()?;
-    let cohort = pathways::cohort(&state.store, id).await?.ok_or(AppError::NotFound)?;
-    let org = orgs::get(&state.store, cohort.org_id).await?.ok_or(AppError::NotFound)?;
+    let cohort = pathways::cohort(&state.app.store, id).await?.ok_or(WebError::NotFound)?;
+    let org = orgs::get(&state.app.store, cohort.org_id).await?.ok_or(WebError::NotFound)?;
     let pathway = match cohort.pathway_id {
-        Some(p) => pathways::get(&state.store, p).await?,
+        Some(p) => pathways::get(&state.app.store, p).await?,
         None => None,
     };
     let pathway_items = match &pathway {
-        Some(p) => pathways::items(&state.store, p.id).await?.len(),
+        Some(p) => pathways::items(&state.app.store, p.id).await?.len(),
         None => 0,
     };
     Ok(CohortPage {
         layout: Layout::new(cohort.name.clone(), Some(ctx)).with_notice(notice),
-        members: pathways::cohort_members(&state.store, &cohort).await?,
+        members: pathways::cohort_members(&state.app.store, &cohort).await?,
         can_manage: session.principal.can(Permission::ManageCohorts, &org.path),
         pathway,
         pathway_items,
@@ -170,7 +165,7 @@ pub async fn show_cohort(
     ctx: RequestContext,
     Path(id): Path<i64>,
     Query(query): Query<NoticeQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     Ok(render_page(
         &cohort_page(&state, &ctx, id, FieldErrors::new(), String::new(), notice_text(query.notice.as_deref())).await?,
     )?
@@ -191,59 +186,26 @@ pub async fn add_cohort_member(
     ctx: RequestContext,
     Path(id): Path<i64>,
     axum::Form(form): axum::Form<MemberForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let session = ctx.session()?.clone();
-    let cohort = pathways::cohort(&state.store, id).await?.ok_or(AppError::NotFound)?;
-    let org = orgs::get(&state.store, cohort.org_id).await?.ok_or(AppError::NotFound)?;
-    if !session.principal.can(Permission::ManageCohorts, &org.path) {
-        return Err(AppError::Forbidden);
-    }
-    let mut errors = FieldErrors::new();
-    let email = errors.check("email", Email::parse(&form.email));
-    let role = if form.role == "facilitator" { "facilitator" } else { "member" };
-    let person = match &email {
-        Some(email) => users::by_email(&state.store, email).await?,
-        None => None,
+    let again = |errors: FieldErrors| async {
+        let page = cohort_page(&state, &ctx, id, errors, form.email.clone(), None).await?;
+        render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
     };
-    let Some(person) = person else {
-        if errors.is_empty() {
-            errors
-                .add("email", "Nobody has an account with this email address. Invite them to the organization first.");
+    let email = match Email::parse(&form.email) {
+        Ok(email) => email,
+        Err(e) => {
+            let mut errors = FieldErrors::new();
+            errors.add("email", e.to_string());
+            return again(errors).await;
         }
-        return render_with_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &cohort_page(&state, &ctx, id, errors, form.email.clone(), None).await?,
-        );
     };
-    let now = time::now();
-    let mut tx = state.store.begin().await?;
-    pathways::add_cohort_member(&mut tx, id, person.id, role, now).await?;
-    if role == "facilitator" {
-        // Facilitating a cohort is facilitating at its organization: a real, visible grant.
-        academy_store::users::add_grant(
-            &mut tx,
-            person.id,
-            org.id,
-            academy_core::Role::Facilitator,
-            Some(session.user_id),
-            now,
-        )
-        .await?;
+    let role = if form.role == "facilitator" { CohortRole::Facilitator } else { CohortRole::Member };
+    match learn::add_cohort_member(&state.app, session.actor(), id, &email, role).await {
+        Ok(()) => Ok(see_other(&format!("/cohorts/{id}?notice=member-added"))),
+        Err(academy_app::Error::Invalid(errors)) => again(errors).await,
+        Err(other) => Err(other.into()),
     }
-    if let Some(pathway_id) = cohort.pathway_id {
-        pathways::join(&mut tx, pathway_id, person.id, now).await?;
-    }
-    audit::record(
-        &mut tx,
-        Some(session.user_id),
-        "cohort.add_member",
-        &format!("cohort:{id}"),
-        Some(person.email.as_str()),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(see_other(&format!("/cohorts/{id}?notice=member-added")))
 }
 
 #[derive(Template)]
@@ -271,12 +233,12 @@ pub async fn new_cohort(
     State(state): State<AppState>,
     ctx: RequestContext,
     Path(org_id): Path<i64>,
-) -> Result<Response, AppError> {
-    let org = orgs::get(&state.store, org_id).await?.ok_or(AppError::NotFound)?;
+) -> Result<Response, WebError> {
+    let org = orgs::get(&state.app.store, org_id).await?.ok_or(WebError::NotFound)?;
     let page = NewCohortPage {
         layout: Layout::new(format!("New cohort at {}", org.name), Some(&ctx)),
         org,
-        pathways: pathways::list(&state.store, false).await?,
+        pathways: pathways::list(&state.app.store, false).await?,
         form: CohortForm::default(),
         errors: FieldErrors::new(),
     };
@@ -303,10 +265,10 @@ pub async fn create_cohort(
     ctx: RequestContext,
     Path(org_id): Path<i64>,
     axum::Form(form): axum::Form<CohortForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let session = ctx.session()?.clone();
-    let org = orgs::get(&state.store, org_id).await?.ok_or(AppError::NotFound)?;
-    let all = pathways::list(&state.store, false).await?;
+    let org = orgs::get(&state.app.store, org_id).await?.ok_or(WebError::NotFound)?;
+    let all = pathways::list(&state.app.store, false).await?;
     let mut errors = FieldErrors::new();
     let name = errors.check("name", required_text(&form.name, "Name", 200));
     let pathway = if form.pathway.is_empty() {
@@ -335,12 +297,7 @@ pub async fn create_cohort(
         };
         return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
-    let now = time::now();
-    let mut tx = state.store.begin().await?;
-    let id =
-        pathways::create_cohort(&mut tx, &name, org.id, pathway, (starts, ends), Some(session.user_id), now).await?;
-    pathways::add_cohort_member(&mut tx, id, session.user_id, "facilitator", now).await?;
-    audit::record(&mut tx, Some(session.user_id), "cohort.create", &format!("cohort:{id}"), Some(&name), now).await?;
-    tx.commit().await?;
+    let new = NewCohort { name, pathway_id: pathway, dates: (starts, ends) };
+    let id = learn::create_cohort(&state.app, session.actor(), &org, &new).await?;
     Ok(see_other(&format!("/cohorts/{id}?notice=cohort-created")))
 }

@@ -1,18 +1,16 @@
 //! Taking a course or lab, step by step. Every view records where the teacher is, so
 //! "continue" brings them back to it.
 
-use super::catalog::load_item;
 use super::see_other;
 use crate::context::RequestContext;
-use crate::error::AppError;
-use crate::learn::progress::{self as learn, Learner, StepOutcome};
+use crate::error::WebError;
 use crate::learn_pages::{markdown, markdown_inline};
 use crate::pages::{Layout, NoticeQuery, notice_text, render_page, render_with_status};
 use crate::state::AppState;
-use academy_core::learning::{Evidence, QuestionKind, Quiz, Response as QuizResponse, StepKind};
-use academy_core::time;
-use academy_store::catalog::{self, Item, Module, Step};
-use academy_store::progress::{self, Enrollment, QuizAttempt};
+use academy_app::learn::progress::{self as learn, StepOutcome, Submission, Taking};
+use academy_core::learning::{Evidence, QuestionKind, Quiz, Response as QuizResponse};
+use academy_store::catalog::{Item, Step};
+use academy_store::progress::{self, QuizAttempt};
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -20,27 +18,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-struct Loaded {
-    item: Item,
-    enrollment: Enrollment,
-    steps: Vec<Step>,
-    modules: Vec<Module>,
-}
-
-async fn load(state: &AppState, ctx: &RequestContext, slug: &str) -> Result<Loaded, AppError> {
+/// The item the signed-in teacher is taking: the preamble of every step handler.
+async fn taking(state: &AppState, ctx: &RequestContext, slug: &str) -> Result<Taking, WebError> {
     let session = ctx.session()?;
-    let item = load_item(state, ctx, slug).await?;
-    let enrollment = progress::find(&state.store, session.user_id, item.id)
-        .await?
-        .filter(|e| e.status != progress::EnrollmentStatus::Withdrawn)
-        .ok_or_else(|| AppError::Gone(format!("You are not enrolled in {}. Enroll on its page first.", item.title)))?;
-    let steps = catalog::steps(&state.store, item.id).await?;
-    let modules = catalog::modules(&state.store, item.id).await?;
-    Ok(Loaded { item, enrollment, steps, modules })
-}
-
-fn learner(state: &AppState, ctx: &RequestContext) -> Result<(i64, String), AppError> {
-    Ok((ctx.session()?.user_id, state.config.public_url.as_str().trim_end_matches('/').to_owned()))
+    Ok(learn::taking(&state.app, &session.principal, session.user_id, slug).await?)
 }
 
 /// Sends the teacher to where they left off (or the first step not yet done).
@@ -48,22 +29,10 @@ pub async fn continue_item(
     State(state): State<AppState>,
     ctx: RequestContext,
     Path(slug): Path<String>,
-) -> Result<Response, AppError> {
-    let loaded = load(&state, &ctx, &slug).await?;
-    let done: std::collections::HashSet<i64> = progress::step_progress(&state.store, loaded.enrollment.id)
-        .await?
-        .into_iter()
-        .filter(|p| p.status == "completed")
-        .map(|p| p.step_id)
-        .collect();
-    let current = loaded.enrollment.current_step_id.and_then(|id| loaded.steps.iter().find(|s| s.id == id));
-    let target = current
-        .filter(|s| !done.contains(&s.id))
-        .or_else(|| loaded.steps.iter().find(|s| !done.contains(&s.id)))
-        .or(current)
-        .or(loaded.steps.first());
-    match target {
-        Some(step) => Ok(see_other(&format!("/learn/items/{slug}/steps/{}", step.position))),
+) -> Result<Response, WebError> {
+    let taking = taking(&state, &ctx, &slug).await?;
+    match learn::resume_position(&state.app, &taking).await? {
+        Some(position) => Ok(see_other(&format!("/learn/items/{slug}/steps/{position}"))),
         None => Ok(see_other(&format!("/learn/items/{slug}"))),
     }
 }
@@ -170,14 +139,14 @@ fn quiz_view(quiz: &Quiz, attempts: &[QuizAttempt]) -> QuizView {
 async fn step_page(
     state: &AppState,
     ctx: &RequestContext,
-    loaded: &Loaded,
+    loaded: &Taking,
     position: i64,
     error: Option<String>,
     draft: Option<(String, String)>,
     notice: Option<String>,
-) -> Result<StepPage, AppError> {
-    let step = loaded.steps.iter().find(|s| s.position == position).ok_or(AppError::NotFound)?.clone();
-    let progress_rows = progress::step_progress(&state.store, loaded.enrollment.id).await?;
+) -> Result<StepPage, WebError> {
+    let step = loaded.step(position)?.clone();
+    let progress_rows = progress::step_progress(&state.app.store, loaded.enrollment.id).await?;
     let mine = progress_rows.iter().find(|p| p.step_id == step.id);
     let saved: serde_json::Value =
         mine.and_then(|p| p.response.as_deref()).and_then(|r| serde_json::from_str(r).ok()).unwrap_or_default();
@@ -188,23 +157,14 @@ async fn step_page(
         )
     });
     let quiz = match step.quiz()? {
-        Some(quiz) => Some(quiz_view(&quiz, &progress::attempts(&state.store, loaded.enrollment.id, step.id).await?)),
+        Some(quiz) => {
+            Some(quiz_view(&quiz, &progress::attempts(&state.app.store, loaded.enrollment.id, step.id).await?))
+        }
         None => None,
     };
-    let instruction = match (step.kind, step.completion_rule.as_deref()) {
-        (StepKind::Task, Some(rule)) => {
-            // Packages and the editor check the rule when the step is saved; failing here means
-            // the stored step is corrupt, which is an error, not an empty instruction.
-            state
-                .completion_rules
-                .build(rule, &step.completion_params()?)
-                .map(|r| r.instruction())
-                .map_err(|e| anyhow::anyhow!("step {}: completion rule {rule}: {e}", step.id))?
-        }
-        _ => String::new(),
-    };
+    let instruction = learn::task_instruction(&state.app, &step)?;
     let index = loaded.steps.iter().position(|s| s.id == step.id).unwrap_or(0);
-    let enrollment = progress::find(&state.store, loaded.enrollment.user_id, loaded.item.id)
+    let enrollment = progress::find(&state.app.store, loaded.enrollment.user_id, loaded.item.id)
         .await?
         .unwrap_or_else(|| loaded.enrollment.clone());
     Ok(StepPage {
@@ -220,7 +180,7 @@ async fn step_page(
         total: loaded.steps.len(),
         previous: index.checked_sub(1).and_then(|i| loaded.steps.get(i)).map(|s| s.position),
         next: loaded.steps.get(index + 1).map(|s| s.position),
-        done: mine.is_some_and(|p| p.status == "completed"),
+        done: mine.is_some_and(|p| p.status == progress::StepStatus::Completed),
         item_done: enrollment.status == progress::EnrollmentStatus::Completed,
         response_text,
         response_link,
@@ -239,31 +199,19 @@ pub async fn show_step(
     ctx: RequestContext,
     Path((slug, position)): Path<(String, i64)>,
     Query(query): Query<NoticeQuery>,
-) -> Result<Response, AppError> {
-    let loaded = load(&state, &ctx, &slug).await?;
-    let step = loaded.steps.iter().find(|s| s.position == position).ok_or(AppError::NotFound)?;
-    let (user_id, home) = learner(&state, &ctx)?;
-    let mut tx = state.store.begin().await?;
-    learn::open_step(
-        &mut tx,
-        Learner { user_id, home_page: &home },
-        &loaded.enrollment,
-        &loaded.item,
-        step,
-        time::now(),
-    )
-    .await?;
-    tx.commit().await?;
-    let page = step_page(&state, &ctx, &loaded, position, None, None, notice_text(query.notice.as_deref())).await?;
+) -> Result<Response, WebError> {
+    let taking = taking(&state, &ctx, &slug).await?;
+    learn::open_step(&state.app, &taking, position).await?;
+    let page = step_page(&state, &ctx, &taking, position, None, None, notice_text(query.notice.as_deref())).await?;
     Ok(render_page(&page)?.into_response())
 }
 
-fn after(slug: &str, loaded: &Loaded, position: i64, outcome: StepOutcome) -> Response {
+/// Where to go after a step: the item's page when it is complete, else the next step.
+fn after(slug: &str, taking: &Taking, position: i64, outcome: StepOutcome) -> Response {
     if outcome.item_completed {
         return see_other(&format!("/learn/items/{slug}?notice=item-completed"));
     }
-    let next = loaded.steps.iter().map(|s| s.position).find(|p| *p > position);
-    match next {
+    match taking.next_after(position) {
         Some(next) => see_other(&format!("/learn/items/{slug}/steps/{next}")),
         None => see_other(&format!("/learn/items/{slug}")),
     }
@@ -274,22 +222,10 @@ pub async fn complete_lesson(
     State(state): State<AppState>,
     ctx: RequestContext,
     Path((slug, position)): Path<(String, i64)>,
-) -> Result<Response, AppError> {
-    let loaded = load(&state, &ctx, &slug).await?;
-    let step = loaded.steps.iter().find(|s| s.position == position).ok_or(AppError::NotFound)?;
-    let (user_id, home) = learner(&state, &ctx)?;
-    let mut tx = state.store.begin().await?;
-    let outcome = learn::complete_lesson(
-        &mut tx,
-        Learner { user_id, home_page: &home },
-        &loaded.enrollment,
-        &loaded.item,
-        step,
-        time::now(),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(after(&slug, &loaded, position, outcome))
+) -> Result<Response, WebError> {
+    let taking = taking(&state, &ctx, &slug).await?;
+    let outcome = learn::complete_lesson(&state.app, &taking, position).await?;
+    Ok(after(&slug, &taking, position, outcome))
 }
 
 /// Fields of the reflection and task forms.
@@ -306,28 +242,13 @@ pub async fn submit_reflection(
     ctx: RequestContext,
     Path((slug, position)): Path<(String, i64)>,
     axum::Form(form): axum::Form<WorkForm>,
-) -> Result<Response, AppError> {
-    let loaded = load(&state, &ctx, &slug).await?;
-    let step = loaded.steps.iter().find(|s| s.position == position).ok_or(AppError::NotFound)?;
-    let (user_id, home) = learner(&state, &ctx)?;
-    let mut tx = state.store.begin().await?;
-    let result = learn::submit_reflection(
-        &mut tx,
-        Learner { user_id, home_page: &home },
-        &loaded.enrollment,
-        &loaded.item,
-        step,
-        &form.text,
-        time::now(),
-    )
-    .await?;
-    tx.commit().await?;
-    match result {
-        Ok(outcome) => Ok(after(&slug, &loaded, position, outcome)),
-        Err(message) => {
-            let page =
-                step_page(&state, &ctx, &loaded, position, Some(message), Some((form.text, String::new())), None)
-                    .await?;
+) -> Result<Response, WebError> {
+    let taking = taking(&state, &ctx, &slug).await?;
+    match learn::submit_reflection(&state.app, &taking, position, &form.text).await? {
+        Submission::Completed(outcome) => Ok(after(&slug, &taking, position, outcome)),
+        Submission::NotYet(message) => {
+            let draft = Some((form.text, String::new()));
+            let page = step_page(&state, &ctx, &taking, position, Some(message), draft, None).await?;
             render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     }
@@ -339,32 +260,17 @@ pub async fn submit_task(
     ctx: RequestContext,
     Path((slug, position)): Path<(String, i64)>,
     axum::Form(form): axum::Form<WorkForm>,
-) -> Result<Response, AppError> {
-    let loaded = load(&state, &ctx, &slug).await?;
-    let step = loaded.steps.iter().find(|s| s.position == position).ok_or(AppError::NotFound)?;
-    let (user_id, home) = learner(&state, &ctx)?;
+) -> Result<Response, WebError> {
+    let taking = taking(&state, &ctx, &slug).await?;
     let evidence = Evidence::Artifact {
         text: Some(form.text.trim().to_owned()).filter(|t| !t.is_empty()),
         link: Some(form.link.trim().to_owned()).filter(|t| !t.is_empty()),
     };
-    let mut tx = state.store.begin().await?;
-    let result = learn::submit_task(
-        &mut tx,
-        &state.completion_rules,
-        Learner { user_id, home_page: &home },
-        &loaded.enrollment,
-        &loaded.item,
-        step,
-        &evidence,
-        time::now(),
-    )
-    .await?;
-    tx.commit().await?;
-    match result {
-        Ok(outcome) => Ok(after(&slug, &loaded, position, outcome)),
-        Err(message) => {
-            let page =
-                step_page(&state, &ctx, &loaded, position, Some(message), Some((form.text, form.link)), None).await?;
+    match learn::submit_task(&state.app, &taking, position, &evidence).await? {
+        Submission::Completed(outcome) => Ok(after(&slug, &taking, position, outcome)),
+        Submission::NotYet(message) => {
+            let draft = Some((form.text, form.link));
+            let page = step_page(&state, &ctx, &taking, position, Some(message), draft, None).await?;
             render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     }
@@ -375,12 +281,9 @@ pub async fn start_attempt(
     State(state): State<AppState>,
     ctx: RequestContext,
     Path((slug, position)): Path<(String, i64)>,
-) -> Result<Response, AppError> {
-    let loaded = load(&state, &ctx, &slug).await?;
-    let step = loaded.steps.iter().find(|s| s.position == position).ok_or(AppError::NotFound)?;
-    let mut tx = state.store.begin().await?;
-    learn::start_attempt(&mut tx, &loaded.enrollment, step, time::now()).await?;
-    tx.commit().await?;
+) -> Result<Response, WebError> {
+    let taking = taking(&state, &ctx, &slug).await?;
+    learn::start_attempt(&state.app, &taking, position).await?;
     Ok(see_other(&format!("/learn/items/{slug}/steps/{position}#quiz")))
 }
 
@@ -415,36 +318,20 @@ pub async fn submit_attempt(
     ctx: RequestContext,
     Path((slug, position, attempt_id)): Path<(String, i64, i64)>,
     body: Bytes,
-) -> Result<Response, AppError> {
-    let loaded = load(&state, &ctx, &slug).await?;
-    let step = loaded.steps.iter().find(|s| s.position == position).ok_or(AppError::NotFound)?;
-    let quiz = step.quiz()?.ok_or(AppError::NotFound)?;
+) -> Result<Response, WebError> {
+    let taking = taking(&state, &ctx, &slug).await?;
+    let quiz = taking.step(position)?.quiz()?.ok_or(WebError::NotFound)?;
     let responses = parse_responses(&quiz, &body);
-    let (user_id, home) = learner(&state, &ctx)?;
-    let mut tx = state.store.begin().await?;
-    let submitted = learn::submit_quiz(
-        &mut tx,
-        Learner { user_id, home_page: &home },
-        &loaded.enrollment,
-        &loaded.item,
-        step,
-        attempt_id,
-        &responses,
-        time::now(),
-    )
-    .await;
-    match submitted {
+    match learn::submit_quiz(&state.app, &taking, position, attempt_id, &responses).await {
         Ok((result, outcome)) => {
-            tx.commit().await?;
             if outcome.item_completed {
                 return Ok(see_other(&format!("/learn/items/{slug}?notice=item-completed")));
             }
             let notice = if result.passed { "quiz-passed" } else { "quiz-failed" };
             Ok(see_other(&format!("/learn/items/{slug}/steps/{position}?notice={notice}#quiz")))
         }
-        Err(crate::learn::LearnError::Stale(message)) => {
-            drop(tx);
-            let page = step_page(&state, &ctx, &loaded, position, Some(message), None, None).await?;
+        Err(academy_app::Error::Stale(message)) => {
+            let page = step_page(&state, &ctx, &taking, position, Some(message), None, None).await?;
             render_with_status(StatusCode::CONFLICT, &page)
         }
         Err(other) => Err(other.into()),
@@ -456,10 +343,8 @@ pub async fn withdraw(
     State(state): State<AppState>,
     ctx: RequestContext,
     Path(slug): Path<String>,
-) -> Result<Response, AppError> {
-    let loaded = load(&state, &ctx, &slug).await?;
-    let mut tx = state.store.begin().await?;
-    progress::withdraw(&mut tx, loaded.enrollment.id, time::now()).await?;
-    tx.commit().await?;
+) -> Result<Response, WebError> {
+    let taking = taking(&state, &ctx, &slug).await?;
+    learn::withdraw(&state.app, &taking).await?;
     Ok(see_other("/learn?notice=withdrawn"))
 }

@@ -3,18 +3,19 @@
 
 use super::see_other;
 use crate::context::RequestContext;
-use crate::error::AppError;
-use crate::learn::progress::Learner;
-use crate::learn::workshops::{self as learn, Registered};
-use crate::learn_pages::session_time;
+use crate::error::WebError;
 use crate::pages::{Layout, NoticeQuery, notice_text, render_page, render_with_status};
 use crate::state::AppState;
+use academy_app::learn::times::session_time;
+use academy_app::learn::workshops::{self as learn, Registered, session_with_item};
 use academy_core::access::Permission;
 use academy_core::time;
 use academy_core::token::SecretToken;
 use academy_formats::ical;
-use academy_store::catalog::{self, Item};
-use academy_store::workshops::{self, Registration, RosterEntry, Session};
+use academy_store::catalog::Item;
+use academy_store::workshops::{
+    self, LocationKind, Registration, RegistrationStatus, RosterEntry, Session, SessionStatus,
+};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
@@ -22,14 +23,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 /// A session and its workshop, or 404.
-pub(super) async fn load(state: &AppState, id: i64) -> Result<(Session, Item), AppError> {
-    let session = workshops::session(&state.store, id).await?.ok_or(AppError::NotFound)?;
-    let item = catalog::item(&state.store, session.item_id).await?.ok_or(AppError::NotFound)?;
-    Ok((session, item))
-}
-
-fn home(state: &AppState) -> String {
-    state.config.public_url.as_str().trim_end_matches('/').to_owned()
+async fn load(state: &AppState, id: i64) -> Result<(Session, Item), WebError> {
+    Ok(session_with_item(&state.app, id).await?)
 }
 
 #[derive(Template)]
@@ -56,30 +51,34 @@ async fn session_page(
     id: i64,
     error: Option<String>,
     notice: Option<String>,
-) -> Result<SessionPage, AppError> {
+) -> Result<SessionPage, WebError> {
     let user = ctx.session()?;
     let (session, item) = load(state, id).await?;
-    let registered = workshops::count_registered(&state.store, id).await?;
-    let roster = workshops::roster(&state.store, id).await?;
-    let mine = workshops::registration(&state.store, id, user.user_id).await?.filter(|r| r.status != "cancelled");
+    let registered = workshops::count_registered(&state.app.store, id).await?;
+    let roster = workshops::roster(&state.app.store, id).await?;
+    let mine = workshops::registration(&state.app.store, id, user.user_id)
+        .await?
+        .filter(|r| r.status != RegistrationStatus::Cancelled);
     let waitlist_position = match &mine {
-        Some(r) if r.status == "waitlisted" => Some(workshops::waitlist_position(&state.store, r).await?),
+        Some(r) if r.status == RegistrationStatus::Waitlisted => {
+            Some(workshops::waitlist_position(&state.app.store, r).await?)
+        }
         _ => None,
     };
     let now = time::now();
     let host = match session.host_org_id {
-        Some(org) => academy_store::orgs::get(&state.store, org).await?.map(|o| o.path),
-        None => academy_store::orgs::root(&state.store).await?.map(|o| o.path),
+        Some(org) => academy_store::orgs::get(&state.app.store, org).await?.map(|o| o.path),
+        None => academy_store::orgs::root(&state.app.store).await?.map(|o| o.path),
     };
     Ok(SessionPage {
         layout: Layout::new(format!("{}: session", item.title), Some(ctx)).with_notice(notice),
         when: session_time(&session),
-        facilitators: workshops::facilitators(&state.store, id).await?,
+        facilitators: workshops::facilitators(&state.app.store, id).await?,
         seats_left: (session.capacity - registered).max(0),
-        waitlisted: roster.iter().filter(|r| r.status == "waitlisted").count() as i64,
+        waitlisted: roster.iter().filter(|r| r.status == RegistrationStatus::Waitlisted).count() as i64,
         waitlist_position,
         check_in_open: learn::attendance_open(&session, now)
-            && mine.as_ref().is_some_and(|r| r.status == "registered" && r.attended_at.is_none()),
+            && mine.as_ref().is_some_and(|r| r.status == RegistrationStatus::Registered && r.attended_at.is_none()),
         can_run: host.is_some_and(|p| user.principal.can(Permission::RunSessions, &p)),
         past: session.ends_at <= now,
         mine,
@@ -95,7 +94,7 @@ pub async fn show_session(
     ctx: RequestContext,
     Path(id): Path<i64>,
     Query(query): Query<NoticeQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     Ok(render_page(&session_page(&state, &ctx, id, None, notice_text(query.notice.as_deref())).await?)?.into_response())
 }
 
@@ -104,22 +103,17 @@ pub async fn register_for_session(
     State(state): State<AppState>,
     ctx: RequestContext,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let user_id = ctx.session()?.user_id;
-    let home = home(&state);
-    let mut tx = state.store.begin().await?;
-    let outcome = learn::register(&mut tx, Learner { user_id, home_page: &home }, id, time::now()).await;
-    match outcome {
+    match learn::register(&state.app, user_id, id).await {
         Ok(registered) => {
-            tx.commit().await?;
             let notice = match registered {
                 Registered::Seat => "registered",
                 Registered::Waitlist(_) => "waitlisted",
             };
             Ok(see_other(&format!("/workshops/sessions/{id}?notice={notice}")))
         }
-        Err(crate::learn::LearnError::Refused(message)) => {
-            drop(tx);
+        Err(academy_app::Error::Refused(message)) => {
             render_with_status(StatusCode::CONFLICT, &session_page(&state, &ctx, id, Some(message), None).await?)
         }
         Err(other) => Err(other.into()),
@@ -131,16 +125,11 @@ pub async fn cancel_registration(
     State(state): State<AppState>,
     ctx: RequestContext,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let user_id = ctx.session()?.user_id;
-    let mut tx = state.store.begin().await?;
-    match learn::cancel(&mut tx, user_id, id, time::now()).await {
-        Ok(_) => {
-            tx.commit().await?;
-            Ok(see_other(&format!("/workshops/sessions/{id}?notice=cancelled")))
-        }
-        Err(crate::learn::LearnError::Refused(message)) => {
-            drop(tx);
+    match learn::cancel(&state.app, user_id, id).await {
+        Ok(_) => Ok(see_other(&format!("/workshops/sessions/{id}?notice=cancelled"))),
+        Err(academy_app::Error::Refused(message)) => {
             render_with_status(StatusCode::CONFLICT, &session_page(&state, &ctx, id, Some(message), None).await?)
         }
         Err(other) => Err(other.into()),
@@ -160,55 +149,51 @@ pub async fn check_in(
     ctx: RequestContext,
     Path(id): Path<i64>,
     axum::Form(form): axum::Form<CheckInForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let user_id = ctx.session()?.user_id;
     let key = format!("check-in:{user_id}");
     if state.code_limiter.check_key(&key).is_err() {
-        return Err(AppError::RateLimited { retry_after: 60 });
+        return Err(WebError::RateLimited { retry_after: 60 });
     }
-    let home = home(&state);
-    let mut tx = state.store.begin().await?;
-    match learn::check_in(&mut tx, Learner { user_id, home_page: &home }, id, &form.code, time::now()).await {
-        Ok(_) => {
-            tx.commit().await?;
-            Ok(see_other(&format!("/workshops/sessions/{id}?notice=checked-in")))
-        }
-        Err(crate::learn::LearnError::Refused(message)) => {
-            drop(tx);
-            render_with_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &session_page(&state, &ctx, id, Some(message), None).await?,
-            )
-        }
+    match learn::check_in(&state.app, user_id, id, &form.code).await {
+        Ok(_) => Ok(see_other(&format!("/workshops/sessions/{id}?notice=checked-in"))),
+        Err(academy_app::Error::Refused(message)) => render_with_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &session_page(&state, &ctx, id, Some(message), None).await?,
+        ),
         Err(other) => Err(other.into()),
     }
 }
 
 fn event_for(state: &AppState, session: &Session, item: &Item, include_link: bool) -> ical::Event {
-    let location = match session.location_kind.as_str() {
-        "hub" => Some(
+    let location = match session.location_kind {
+        LocationKind::Hub => Some(
             [session.hub_name.clone(), session.hub_address.clone()]
                 .into_iter()
                 .flatten()
                 .collect::<Vec<_>>()
                 .join(", "),
         ),
-        _ => Some("Online".to_owned()),
+        LocationKind::Virtual => Some("Online".to_owned()),
     };
-    let page = state.config.link(&format!("/workshops/sessions/{}", session.id));
+    let page = state.app.config.public_url.link(&format!("/workshops/sessions/{}", session.id));
     let mut description = format!("{}\n\nSession page: {page}", item.summary);
     if include_link && let Some(url) = &session.meeting_url {
         description.push_str(&format!("\nJoin online: {url}"));
     }
     ical::Event {
-        uid: format!("session-{}@{}", session.id, state.config.public_url.host_str().unwrap_or("academy")),
+        uid: format!("session-{}@{}", session.id, state.app.config.public_url.host()),
         summary: item.title.clone(),
         description,
         location,
         url: Some(page),
         starts: session.starts_at,
         ends: session.ends_at,
-        status: if session.status == "cancelled" { ical::EventStatus::Cancelled } else { ical::EventStatus::Confirmed },
+        status: if session.status == SessionStatus::Cancelled {
+            ical::EventStatus::Cancelled
+        } else {
+            ical::EventStatus::Confirmed
+        },
         sequence: u32::try_from(session.sequence).unwrap_or(0),
         stamp: time::now(),
         organizer: None,
@@ -231,25 +216,26 @@ pub async fn session_calendar(
     State(state): State<AppState>,
     ctx: RequestContext,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let user_id = ctx.session()?.user_id;
     let (session, item) = load(&state, id).await?;
-    let registered =
-        workshops::registration(&state.store, id, user_id).await?.is_some_and(|r| r.status == "registered");
+    let registered = workshops::registration(&state.app.store, id, user_id)
+        .await?
+        .is_some_and(|r| r.status == RegistrationStatus::Registered);
     let body = ical::calendar(&item.title, &[event_for(&state, &session, &item, registered)]);
     Ok(calendar_response(body, &format!("session-{id}.ics")))
 }
 
 /// A personal calendar feed of every session the person is registered for; the URL carries
 /// its own secret, since calendar apps cannot sign in.
-pub async fn calendar_feed(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response, AppError> {
-    let token = file.strip_suffix(".ics").ok_or(AppError::NotFound)?;
-    SecretToken::parse(token).ok_or(AppError::NotFound)?;
-    let user_id = workshops::feed_owner(&state.store, token).await?.ok_or(AppError::NotFound)?;
+pub async fn calendar_feed(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response, WebError> {
+    let token = file.strip_suffix(".ics").ok_or(WebError::NotFound)?;
+    SecretToken::parse(token).ok_or(WebError::NotFound)?;
+    let user_id = workshops::feed_owner(&state.app.store, token).await?.ok_or(WebError::NotFound)?;
     let mut events = Vec::new();
-    for mine in workshops::my_sessions(&state.store, user_id, time::now() - chrono::Duration::days(90)).await? {
+    for mine in workshops::my_sessions(&state.app.store, user_id, time::now() - chrono::Duration::days(90)).await? {
         if let Ok((session, item)) = load(&state, mine.session_id).await {
-            events.push(event_for(&state, &session, &item, mine.registration_status == "registered"));
+            events.push(event_for(&state, &session, &item, mine.registration_status == RegistrationStatus::Registered));
         }
     }
     Ok(calendar_response(ical::calendar("Academy workshops", &events), "academy.ics"))
@@ -267,24 +253,20 @@ pub async fn show_calendar(
     State(state): State<AppState>,
     ctx: RequestContext,
     Query(query): Query<NoticeQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let user_id = ctx.session()?.user_id;
-    let mut tx = state.store.begin().await?;
-    let token = workshops::feed_token(&mut tx, user_id, SecretToken::generate().expose(), time::now()).await?;
-    tx.commit().await?;
+    let token = learn::feed_token(&state.app, user_id).await?;
     let page = CalendarPage {
         layout: Layout::new("Your calendar feed", Some(&ctx)).with_notice(notice_text(query.notice.as_deref())),
-        feed_url: state.config.link(&format!("/calendar/{token}.ics")),
+        feed_url: state.app.config.public_url.link(&format!("/calendar/{token}.ics")),
     };
     Ok(render_page(&page)?.into_response())
 }
 
 /// Replaces the calendar-feed address (the old one stops working).
-pub async fn reset_calendar(State(state): State<AppState>, ctx: RequestContext) -> Result<Response, AppError> {
+pub async fn reset_calendar(State(state): State<AppState>, ctx: RequestContext) -> Result<Response, WebError> {
     let user_id = ctx.session()?.user_id;
-    let mut tx = state.store.begin().await?;
-    workshops::reset_feed_token(&mut tx, user_id, SecretToken::generate().expose(), time::now()).await?;
-    tx.commit().await?;
+    learn::reset_feed_token(&state.app, user_id).await?;
     Ok(see_other("/learn/calendar?notice=feed-reset"))
 }
 
@@ -309,9 +291,9 @@ async fn roster_page(
     id: i64,
     error: Option<String>,
     notice: Option<String>,
-) -> Result<RosterPage, AppError> {
+) -> Result<RosterPage, WebError> {
     let (session, item) = load(state, id).await?;
-    let roster = workshops::roster(&state.store, id).await?;
+    let roster = workshops::roster(&state.app.store, id).await?;
     let now = time::now();
     let live_code = session.check_in_expires_at.filter(|e| *e > now).and(session.check_in_code.clone());
     Ok(RosterPage {
@@ -337,7 +319,7 @@ pub async fn show_roster(
     ctx: RequestContext,
     Path(id): Path<i64>,
     Query(query): Query<NoticeQuery>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     Ok(render_page(&roster_page(&state, &ctx, id, None, notice_text(query.notice.as_deref())).await?)?.into_response())
 }
 
@@ -355,25 +337,10 @@ pub async fn take_attendance(
     ctx: RequestContext,
     Path(id): Path<i64>,
     axum::Form(form): axum::Form<AttendanceForm>,
-) -> Result<Response, AppError> {
-    let home = home(&state);
-    let now = time::now();
-    let mut tx = state.store.begin().await?;
-    let outcome = if form.present == "no" {
-        workshops::unmark_attended(&mut tx, form.registration_id, now)
-            .await
-            .map(|_| ())
-            .map_err(crate::learn::LearnError::from)
-    } else {
-        learn::mark_present(&mut tx, &home, id, form.registration_id, now).await.map(|_| ())
-    };
-    match outcome {
-        Ok(()) => {
-            tx.commit().await?;
-            Ok(see_other(&format!("/workshops/sessions/{id}/roster?notice=attendance-saved")))
-        }
-        Err(crate::learn::LearnError::Refused(message)) => {
-            drop(tx);
+) -> Result<Response, WebError> {
+    match learn::take_attendance(&state.app, id, form.registration_id, form.present != "no").await {
+        Ok(()) => Ok(see_other(&format!("/workshops/sessions/{id}/roster?notice=attendance-saved"))),
+        Err(academy_app::Error::Refused(message)) => {
             render_with_status(StatusCode::CONFLICT, &roster_page(&state, &ctx, id, Some(message), None).await?)
         }
         Err(other) => Err(other.into()),
@@ -385,15 +352,10 @@ pub async fn open_check_in(
     State(state): State<AppState>,
     ctx: RequestContext,
     Path(id): Path<i64>,
-) -> Result<Response, AppError> {
-    let mut tx = state.store.begin().await?;
-    match learn::open_check_in(&mut tx, id, time::now()).await {
-        Ok(_) => {
-            tx.commit().await?;
-            Ok(see_other(&format!("/workshops/sessions/{id}/roster")))
-        }
-        Err(crate::learn::LearnError::Refused(message)) => {
-            drop(tx);
+) -> Result<Response, WebError> {
+    match learn::open_check_in(&state.app, id).await {
+        Ok(_) => Ok(see_other(&format!("/workshops/sessions/{id}/roster"))),
+        Err(academy_app::Error::Refused(message)) => {
             render_with_status(StatusCode::CONFLICT, &roster_page(&state, &ctx, id, Some(message), None).await?)
         }
         Err(other) => Err(other.into()),

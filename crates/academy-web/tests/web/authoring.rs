@@ -165,7 +165,8 @@ fn zip_of(files: &[(&str, &str)]) -> Vec<u8> {
     for (name, body) in files {
         map.insert((*name).to_owned(), body.as_bytes().to_vec());
     }
-    let package = academy_formats::course::read_files(&map).expect("a valid package");
+    let package = academy_formats::course::read_with(academy_formats::course::Input::Files(&map), &Default::default())
+        .expect("a valid package");
     academy_formats::course::write_zip(&package).expect("zip")
 }
 
@@ -226,7 +227,8 @@ file = "01/01-good.md"
     let export = author.get(app.url("/author/items/exit-tickets-with-ai/export.zip")).send().await.expect("get");
     assert_eq!(export.headers()["content-type"], "application/zip");
     let bytes = export.bytes().await.expect("zip");
-    let round = academy_formats::course::read_zip(&bytes).expect("the export reads back");
+    let round = academy_formats::course::read_with(academy_formats::course::Input::Zip(&bytes), &Default::default())
+        .expect("the export reads back");
     assert_eq!(round.title, "Exit Tickets with AI");
     assert_eq!(round.modules[0].steps[0].body_md.trim(), "## Short\n\nOne idea, one minute.");
 

@@ -121,7 +121,7 @@ async fn a_course_is_taken_step_by_step_and_recorded(backend: Backend) {
 
     for step in &steps {
         let page = step_page(&app, &client, slug, step.position).await;
-        assert_eq!(texts(&page, "h1"), [step.title.clone()]);
+        assert_eq!(texts(&page, "h1"), std::slice::from_ref(&step.title));
         let base = format!("/learn/items/{slug}/steps/{}", step.position);
         match step.kind {
             academy_core::learning::StepKind::Lesson => {
@@ -163,7 +163,7 @@ async fn a_course_is_taken_step_by_step_and_recorded(backend: Backend) {
         texts(&page, "#progress-heading + p")
     );
     let transcript = app.get_html(&client, "/learn/transcript").await;
-    assert_eq!(texts(&transcript, "tbody tr td:nth-child(2)"), [item.title.clone()]);
+    assert_eq!(texts(&transcript, "tbody tr td:nth-child(2)"), std::slice::from_ref(&item.title));
     assert_eq!(texts(&transcript, "tfoot td"), ["1.0"]);
 
     let teacher =
@@ -296,7 +296,7 @@ async fn session_soon(app: &TestApp, seats: i64, starts_in_minutes: i64) -> i64 
             ends_at: now + chrono::Duration::minutes(starts_in_minutes + 60),
             time_zone: "America/Chicago".into(),
             capacity: seats,
-            location_kind: "virtual".into(),
+            location_kind: academy_store::workshops::LocationKind::Virtual,
             hub_name: None,
             hub_address: None,
             meeting_url: Some("https://meet.example.org/roundtable".into()),
@@ -356,12 +356,19 @@ async fn a_full_session_has_a_waitlist_that_moves_up(backend: Backend) {
     assert_eq!(cancel.status(), StatusCode::SEE_OTHER);
     let store = &app.server().store;
     let roster = workshops::roster(store, id).await.expect("roster");
-    let seated: Vec<&str> = roster.iter().filter(|r| r.status == "registered").map(|r| r.email.as_str()).collect();
+    let seated: Vec<&str> = roster
+        .iter()
+        .filter(|r| r.status == academy_store::workshops::RegistrationStatus::Registered)
+        .map(|r| r.email.as_str())
+        .collect();
     assert!(
         seated.contains(&emails[0].as_str()) && seated.contains(&emails[2].as_str()),
         "the first on the waitlist got the seat: {seated:?}"
     );
-    assert_eq!(roster.iter().filter(|r| r.status == "waitlisted").count(), 1);
+    assert_eq!(
+        roster.iter().filter(|r| r.status == academy_store::workshops::RegistrationStatus::Waitlisted).count(),
+        1
+    );
 
     let promoted = app.last_mail(&emails[2]).await;
     assert!(promoted.subject.starts_with("A seat opened up"), "{}", promoted.subject);
@@ -503,8 +510,15 @@ async fn the_last_seat_goes_to_exactly_one_of_many(backend: Backend) {
         assert_eq!(racer.await.expect("join").expect("post"), StatusCode::SEE_OTHER);
     }
     let roster = workshops::roster(&app.server().store, id).await.expect("roster");
-    assert_eq!(roster.iter().filter(|r| r.status == "registered").count(), 3, "never more seats than capacity");
-    assert_eq!(roster.iter().filter(|r| r.status == "waitlisted").count(), 9);
+    assert_eq!(
+        roster.iter().filter(|r| r.status == academy_store::workshops::RegistrationStatus::Registered).count(),
+        3,
+        "never more seats than capacity"
+    );
+    assert_eq!(
+        roster.iter().filter(|r| r.status == academy_store::workshops::RegistrationStatus::Waitlisted).count(),
+        9
+    );
     app.stop().await;
 }
 
@@ -620,7 +634,11 @@ async fn a_rescheduled_session_tells_people_and_fills_new_seats(backend: Backend
         .await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
     let roster = workshops::roster(store, id).await.expect("roster");
-    assert_eq!(roster.iter().filter(|r| r.status == "registered").count(), 2, "the added seat went to the waitlist");
+    assert_eq!(
+        roster.iter().filter(|r| r.status == academy_store::workshops::RegistrationStatus::Registered).count(),
+        2,
+        "the added seat went to the waitlist"
+    );
     let changed = app.last_mail(&emails[0]).await;
     assert!(changed.subject.starts_with("Changed:"), "{}", changed.subject);
     let promoted = app.last_mail(&emails[1]).await;

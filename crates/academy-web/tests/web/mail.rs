@@ -77,7 +77,7 @@ async fn reset_mail_goes_out_over_smtp(backend: Backend) {
     let smtp = SmtpSink::start(0).await;
     let port = smtp.port;
     let app = TestApp::start_with(backend, |c| {
-        c.smtp = Some(academy_web::config::Smtp { url: format!("smtp://127.0.0.1:{port}") });
+        c.smtp = Some(academy_app::config::Smtp { url: format!("smtp://127.0.0.1:{port}") });
     })
     .await;
     let client = app.client();
@@ -105,7 +105,7 @@ async fn a_refused_message_is_retried_with_backoff(backend: Backend) {
     let smtp = SmtpSink::start(1).await;
     let port = smtp.port;
     let app = TestApp::start_with(backend, |c| {
-        c.smtp = Some(academy_web::config::Smtp { url: format!("smtp://127.0.0.1:{port}") });
+        c.smtp = Some(academy_app::config::Smtp { url: format!("smtp://127.0.0.1:{port}") });
     })
     .await;
     let store = &app.server().store;
@@ -113,7 +113,7 @@ async fn a_refused_message_is_retried_with_backoff(backend: Backend) {
     // The first attempt is refused: the job waits for its retry with the error recorded.
     let mut job = None;
     for _ in 0..100 {
-        let listed = jobs::list(store, Some("queued"), 10).await.expect("jobs");
+        let listed = jobs::list(store, Some(jobs::JobStatus::Queued), 10).await.expect("jobs");
         if let Some(j) = listed.into_iter().find(|j| j.attempts == 1) {
             job = Some(j);
             break;

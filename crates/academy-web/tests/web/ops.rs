@@ -72,7 +72,8 @@ async fn every_response_carries_the_security_headers(backend: Backend) {
 
 async fn behind_tls_cookies_are_secure_and_host_bound(backend: Backend) {
     let app = TestApp::start_with(backend, |c| {
-        c.public_url = url::Url::parse("https://academy.example.org").expect("url");
+        c.public_url =
+            academy_app::config::PublicUrl::new(url::Url::parse("https://academy.example.org").expect("url"));
         c.public_url_from_bind = false;
     })
     .await;
@@ -92,8 +93,8 @@ async fn behind_tls_cookies_are_secure_and_host_bound(backend: Backend) {
 async fn shutdown_is_graceful_and_the_demo_loads_once(backend: Backend) {
     let app = TestApp::start(backend).await;
     let store = app.server().store.clone();
-    let again = academy_web::demo::load(&store, "http://127.0.0.1").await.expect("load again");
-    assert_eq!(again, academy_web::demo::DemoOutcome::AlreadyPresent);
+    let again = academy_app::demo::load(&app.server().state.app).await.expect("load again");
+    assert_eq!(again, academy_app::demo::DemoOutcome::AlreadyPresent);
     let (people,): (i64,) = academy_store::query("SELECT COUNT(*) FROM users").fetch_one(&store).await.expect("count");
     assert_eq!(people, 69, "five named accounts and 64 generated teachers, once");
     let url = app.url("/healthz");

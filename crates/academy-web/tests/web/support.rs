@@ -1,16 +1,16 @@
 //! A real server on port 0 with a fresh database (SQLite, or PostgreSQL when
 //! `TEST_DATABASE_URL` is set), and a client that behaves like a browser.
 
+use academy_app::config::Config;
 use academy_store::Backend;
 use academy_store::testing::{TestDatabase, postgres_url};
 use academy_web::Server;
-use academy_web::config::Config;
 use reqwest::header::HeaderMap;
 use reqwest::{Client, Response, StatusCode};
 use scraper::{Html, Selector};
 use std::time::Duration;
 
-pub const PASSWORD: &str = academy_web::demo::DEMO_PASSWORD;
+pub const PASSWORD: &str = academy_app::demo::DEMO_PASSWORD;
 
 /// Declares one test per engine for an `async fn(Backend)`.
 macro_rules! on_both {
@@ -64,7 +64,8 @@ impl TestApp {
         config.sign_in_per_minute = 10_000;
         tweak(&mut config);
         let store = db.open().await.expect("open store");
-        academy_web::demo::load(&store, config.public_url.as_str()).await.expect("demo");
+        let demo = academy_app::App::new(store.clone(), config.clone()).expect("app");
+        academy_app::demo::load(&demo).await.expect("demo");
         let server = Server::start_with_store(config, store).await.expect("server starts");
         let base = server.url();
         Self { server: Some(server), base, _db: db, _dir: dir }

@@ -5,9 +5,9 @@ use super::thousands;
 use crate::bench::PASSWORD;
 use academy_core::password::NewPassword;
 use academy_core::{Locale, OrgKind, OrgPath, Role};
+use academy_store::Store;
 use academy_store::bulk::{BulkLoader, Table};
 use academy_store::query::{Bind, Value};
-use academy_store::{Backend, Store, query};
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
@@ -61,17 +61,7 @@ pub(super) async fn load_program(store: &Store, program: &Program) -> anyhow::Re
 }
 
 async fn database_size(store: &Store) -> anyhow::Result<u64> {
-    let bytes = match store.backend() {
-        Backend::Postgres => {
-            query("SELECT CAST(pg_database_size(current_database()) AS BIGINT)").fetch_i64(store).await?
-        }
-        Backend::Sqlite => {
-            query("SELECT CAST(page_count * page_size AS BIGINT) FROM pragma_page_count(), pragma_page_size()")
-                .fetch_i64(store)
-                .await?
-        }
-    };
-    Ok(u64::try_from(bytes)?)
+    Ok(u64::try_from(store.size_bytes().await?)?)
 }
 
 /// Two-letter codes of the states, the largest first.

@@ -5,16 +5,17 @@ use super::load::{LoadReport, bar};
 use super::program::{Part, Program};
 use super::thousands;
 use crate::bench::{Row, Target, new_histogram, read_phase, sign_in};
+use academy_app::App;
+use academy_app::config::Config;
+use academy_app::learn::credentials::IssueCredential;
 use academy_core::time;
 use academy_core::token::SecretToken;
+use academy_store::Store;
 use academy_store::bulk::{BulkLoader, Table};
+use academy_store::jobs::{self, Job};
 use academy_store::query::Bind;
 use academy_store::testing::TestDatabase;
-use academy_store::{Store, jobs, query};
 use academy_web::Server;
-use academy_web::config::Config;
-use academy_web::jobs::credentials::IssueCredential;
-use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -81,7 +82,7 @@ pub(super) async fn measure(
         .build()?;
     let mut report = Report {
         burst: burst(args, &store, program, &client, &base).await?,
-        bulk: bulk_issue(args, &store, &config, program).await?,
+        bulk: bulk_issue(args, &server.state.app, program).await?,
         ..Report::default()
     };
 
@@ -190,9 +191,7 @@ where
 }
 
 async fn failed_credential_jobs(store: &Store) -> anyhow::Result<i64> {
-    Ok(query("SELECT COUNT(*) FROM jobs WHERE kind = 'issue_credential' AND status = 'failed'")
-        .fetch_i64(store)
-        .await?)
+    Ok(jobs::count_of(store, IssueCredential::KIND, jobs::JobStatus::Failed).await?)
 }
 
 fn quantile(mut values: Vec<f64>, q: f64) -> f64 {
@@ -308,19 +307,12 @@ async fn burst(
 
     let item_id = item.id;
     outcome.credentials = wait_for_credentials(outcome.completed, "credentials", || async move {
-        Ok(u64::try_from(
-            query("SELECT COUNT(*) FROM credentials WHERE item_id = $1").bind(item_id).fetch_i64(store).await?,
-        )?)
+        Ok(u64::try_from(academy_store::credentials::count_for(store, None, Some(item_id)).await?)?)
     })
     .await?;
     // From each completion (its transaction enqueued the job) until the job finished, that is
     // until the credential was stored: the database's own timestamps.
-    let spans: Vec<(DateTime<Utc>, DateTime<Utc>)> = query(
-        "SELECT created_at, finished_at FROM jobs
-         WHERE kind = 'issue_credential' AND status = 'done' AND finished_at IS NOT NULL",
-    )
-    .fetch_all(store)
-    .await?;
+    let spans = jobs::done_spans(store, IssueCredential::KIND).await?;
     let delays: Vec<f64> = spans.iter().map(|(queued, done)| (*done - *queued).as_seconds_f64()).collect();
     if let (Some(first), Some(last)) = (spans.iter().map(|s| s.0).min(), spans.iter().map(|s| s.1).max()) {
         outcome.to_last_credential_s = (last - first).as_seconds_f64();
@@ -341,12 +333,8 @@ async fn burst(
 
 /// Bulk issuing: one `issue_credential` job per cohort teacher, enqueued at once, drained by
 /// the server's worker; then `issue` one at a time in process for comparison.
-async fn bulk_issue(
-    args: &LearnArgs,
-    store: &Store,
-    config: &Config,
-    program: &Program,
-) -> anyhow::Result<BulkOutcome> {
+async fn bulk_issue(args: &LearnArgs, app: &App, program: &Program) -> anyhow::Result<BulkOutcome> {
+    let store = &app.store;
     let pathway = &program.pathways[0];
     let cohort = program.teachers_in(Part::Cohort);
     println!(
@@ -369,9 +357,7 @@ async fn bulk_issue(
     let started = Instant::now();
     let pathway_id = pathway.id;
     outcome.credentials = wait_for_credentials(cohort.len() as u64, "bulk credentials", || async move {
-        Ok(u64::try_from(
-            query("SELECT COUNT(*) FROM credentials WHERE pathway_id = $1").bind(pathway_id).fetch_i64(store).await?,
-        )?)
+        Ok(u64::try_from(academy_store::credentials::count_for(store, Some(pathway_id), None).await?)?)
     })
     .await?;
     let drained = started.elapsed().as_secs_f64();
@@ -388,8 +374,7 @@ async fn bulk_issue(
     let direct = program.teachers_in(Part::Direct);
     let started = Instant::now();
     for teacher in &direct {
-        let issued =
-            academy_web::learn::credentials::issue(store, config, *teacher as i64 + 1, Some(pathway.id), None).await?;
+        let issued = academy_app::learn::credentials::issue(app, *teacher as i64 + 1, Some(pathway.id), None).await?;
         anyhow::ensure!(issued.is_some(), "teacher {teacher} already held the pathway credential");
     }
     outcome.direct = direct.len();

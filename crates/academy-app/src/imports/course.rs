@@ -1,12 +1,69 @@
 //! Course packages in and out of the catalog: importing a package creates or updates its item
 //! (steps keep their identity, and so everyone's progress, when their file is unchanged), and
-//! exporting writes the item back as a package.
+//! exporting writes the item back as a package. Packages are read with the app's one
+//! completion-rule registry, so every rule the player accepts is accepted here too.
 
+use crate::{Actor, App, Error, Result, actor_id};
 use academy_core::learning::{Delivery, ItemKind};
-use academy_formats::course::{Completion, CoursePackage, ModulePackage, StepPackage};
+use academy_formats::FormatErrors;
+use academy_formats::course::{self, Completion, CoursePackage, Input, ModulePackage, StepPackage};
 use academy_store::catalog::{self, Item, ItemStatus, NewItem, NewModule, NewStep};
-use academy_store::{StoreError, Tx};
+use academy_store::{StoreError, Tx, audit};
 use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Reads and checks a package folder.
+pub fn read_dir(app: &App, path: &Path) -> Result<CoursePackage> {
+    course::read_with(Input::Dir(path), &app.rules).map_err(rejected)
+}
+
+/// Reads and checks a package from a `.zip` of its folder.
+pub fn read_zip(app: &App, bytes: &[u8]) -> Result<CoursePackage> {
+    course::read_with(Input::Zip(bytes), &app.rules).map_err(rejected)
+}
+
+/// Reads and checks a package from its files by path.
+pub fn read_files(app: &App, files: &BTreeMap<String, Vec<u8>>) -> Result<CoursePackage> {
+    course::read_with(Input::Files(files), &app.rules).map_err(rejected)
+}
+
+/// Every problem of a package, one line each (`file:line: field: message`).
+pub fn rejected(errors: FormatErrors) -> Error {
+    Error::Rejected(errors.0.iter().map(ToString::to_string).collect())
+}
+
+/// Imports a checked package: creates its item (published at once when `publish`, else a
+/// draft) or updates the item with its slug in place, and records who did it.
+pub async fn import(app: &App, actor: Option<Actor<'_>>, package: &CoursePackage, publish: bool) -> Result<Imported> {
+    let status = if publish { ItemStatus::Published } else { ItemStatus::Draft };
+    let now = academy_core::time::now();
+    let mut tx = app.store.begin().await?;
+    let imported = match import_in(&mut tx, package, status, actor_id(actor), now).await {
+        Ok(imported) => imported,
+        Err(StoreError::Invalid(message)) => return Err(Error::Rejected(vec![format!("course.toml: {message}")])),
+        Err(other) => return Err(other.into()),
+    };
+    let action = if imported.created { "item.import" } else { "item.reimport" };
+    audit::record(&mut tx, actor_id(actor), action, &format!("item:{}", imported.item_id), Some(&package.title), now)
+        .await?;
+    tx.commit().await?;
+    Ok(imported)
+}
+
+/// The item `slug` as a package, ready to write out. Workshops have sessions, not package
+/// content, and are refused.
+pub async fn export(app: &App, slug: &str) -> Result<(Item, CoursePackage)> {
+    let item = catalog::item_by_slug(&app.store, slug).await?.ok_or(Error::NotFound)?;
+    if item.kind == ItemKind::Workshop {
+        return Err(Error::Unsupported("Workshops have sessions, not package content.".into()));
+    }
+    // One read-only transaction, so the item, its modules and its steps agree.
+    let mut tx = app.store.begin().await?;
+    let package = export_in(&mut tx, &item).await?;
+    tx.rollback().await?;
+    Ok((item, package))
+}
 
 /// What an import did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,8 +74,9 @@ pub struct Imported {
     pub created: bool,
 }
 
-/// Applies a checked package: creates the item (with `status` when new) or updates it in place.
-pub async fn import(
+/// Applies a checked package inside a transaction: creates the item (with `status` when new)
+/// or updates it in place.
+pub(crate) async fn import_in(
     tx: &mut Tx,
     package: &CoursePackage,
     status: ItemStatus,
@@ -92,8 +150,7 @@ fn modules(package: &CoursePackage) -> Vec<NewModule> {
         .collect()
 }
 
-/// The item as a package, ready to write out.
-pub async fn export(tx: &mut Tx, item: &Item) -> Result<CoursePackage, StoreError> {
+async fn export_in(tx: &mut Tx, item: &Item) -> Result<CoursePackage, StoreError> {
     let (grade_bands, subjects) = catalog::facets(&mut *tx, item.id).await?;
     let steps = catalog::steps(&mut *tx, item.id).await?;
     let mut modules = Vec::new();

@@ -2,9 +2,9 @@
 //! reminders a day and an hour before, and cancellation. Each checks, when it runs, that it
 //! still applies (a reminder for a cancelled registration is not sent).
 
-use super::JobContext;
+use crate::App;
 use academy_store::jobs::Job;
-use academy_store::workshops::Registration;
+use academy_store::workshops::{LocationKind, Registration, RegistrationStatus, SessionStatus};
 use academy_store::{catalog, users, workshops};
 use serde::{Deserialize, Serialize};
 
@@ -85,33 +85,34 @@ impl Job for SessionEmail {
 }
 
 /// Sends the email if it still applies.
-pub async fn run(ctx: &JobContext, job_id: i64, job: SessionEmail) -> anyhow::Result<()> {
+pub async fn run(ctx: &App, job_id: i64, job: SessionEmail) -> anyhow::Result<()> {
     let Some(session) = workshops::session(&ctx.store, job.session_id).await? else { return Ok(()) };
     let Some(user) = users::get(&ctx.store, job.user_id).await? else { return Ok(()) };
     let Some(item) = catalog::item(&ctx.store, session.item_id).await? else { return Ok(()) };
     let registration = workshops::registration(&ctx.store, session.id, user.id).await?;
     let now = academy_core::time::now();
-    let status = registration.as_ref().map(|r| r.status.as_str()).unwrap_or("cancelled");
+    let status = registration.as_ref().map_or(RegistrationStatus::Cancelled, |r| r.status);
+    let scheduled = session.status == SessionStatus::Scheduled;
     let moved = job.session_starts_at.as_deref().is_some_and(|at| at != session.starts_at.to_rfc3339());
     let applies = !moved
         && match job.kind {
             SessionEmailKind::Confirmed | SessionEmailKind::Promoted => {
-                status == "registered" && session.status == "scheduled"
+                status == RegistrationStatus::Registered && scheduled
             }
-            SessionEmailKind::Waitlisted => status == "waitlisted" && session.status == "scheduled",
+            SessionEmailKind::Waitlisted => status == RegistrationStatus::Waitlisted && scheduled,
             SessionEmailKind::ReminderDay | SessionEmailKind::ReminderHour => {
-                status == "registered" && session.status == "scheduled" && session.starts_at > now
+                status == RegistrationStatus::Registered && scheduled && session.starts_at > now
             }
-            SessionEmailKind::Cancelled => session.status == "cancelled",
-            SessionEmailKind::Changed => status == "registered" && session.status == "scheduled",
+            SessionEmailKind::Cancelled => session.status == SessionStatus::Cancelled,
+            SessionEmailKind::Changed => status == RegistrationStatus::Registered && scheduled,
         };
     if !applies {
         tracing::info!(kind = ?job.kind, registration = job.registration_id, "session email no longer applies");
         return Ok(());
     }
-    let when = crate::learn_pages::session_time(&session);
-    let place = match session.location_kind.as_str() {
-        "hub" => format!(
+    let when = super::times::session_time(&session);
+    let place = match session.location_kind {
+        LocationKind::Hub => format!(
             "Where: {}{}",
             session.hub_name.clone().unwrap_or_default(),
             session.hub_address.as_deref().map(|a| format!(", {a}")).unwrap_or_default()
@@ -121,8 +122,8 @@ pub async fn run(ctx: &JobContext, job_id: i64, job: SessionEmail) -> anyhow::Re
             session.meeting_url.clone().unwrap_or_else(|| "the link will be sent by your facilitator".into())
         ),
     };
-    let page = ctx.config.link(&format!("/workshops/sessions/{}", session.id));
-    let ics = ctx.config.link(&format!("/workshops/sessions/{}/calendar.ics", session.id));
+    let page = ctx.config.public_url.link(&format!("/workshops/sessions/{}", session.id));
+    let ics = ctx.config.public_url.link(&format!("/workshops/sessions/{}/calendar.ics", session.id));
     let (subject, opening) = match job.kind {
         SessionEmailKind::Confirmed => (format!("You're registered: {}", item.title), "Your seat is confirmed."),
         SessionEmailKind::Waitlisted => (

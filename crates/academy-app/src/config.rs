@@ -18,8 +18,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// The database to use (`sqlite://…` or `postgres://…`).
     pub database_url: String,
-    /// The address people reach the server at, for links in emails.
-    pub public_url: Url,
+    /// The address people reach the server at; every link and activity IRI is built from it.
+    pub public_url: PublicUrl,
     /// Whether `public_url` was derived from `bind` (and so follows the port actually bound).
     pub public_url_from_bind: bool,
     /// SMTP relay for outgoing mail; without it mail goes to the outbox.
@@ -267,7 +267,7 @@ impl Config {
             bind,
             data_dir: raw.data_dir,
             database_url,
-            public_url,
+            public_url: PublicUrl(public_url),
             public_url_from_bind,
             smtp,
             mail_from: raw.mail_from,
@@ -288,14 +288,14 @@ impl Config {
     pub fn bound_to(&mut self, addr: SocketAddr) -> Result<(), ConfigError> {
         self.bind = addr;
         if self.public_url_from_bind {
-            self.public_url = url_for_bind(addr)?;
+            self.public_url = PublicUrl(url_for_bind(addr)?);
         }
         Ok(())
     }
 
     /// Whether people reach the server over TLS, so cookies must be `Secure`.
     pub fn is_https(&self) -> bool {
-        self.public_url.scheme() == "https"
+        self.public_url.is_https()
     }
 
     /// The database URL with any password hidden, for logs.
@@ -308,12 +308,62 @@ impl Config {
             _ => self.database_url.clone(),
         }
     }
+}
 
-    /// Builds an absolute link from a path on this server.
-    pub fn link(&self, path: &str) -> String {
-        let base = self.public_url.as_str().trim_end_matches('/');
-        format!("{base}{path}")
+/// The address people reach the server at. Every absolute link (in mail, credentials,
+/// calendar files) and every xAPI activity IRI and account home page is built here, so they
+/// all agree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicUrl(Url);
+
+impl PublicUrl {
+    /// Wraps a checked `http` or `https` URL.
+    pub fn new(url: Url) -> Self {
+        Self(url)
     }
+
+    /// The URL.
+    pub fn url(&self) -> &Url {
+        &self.0
+    }
+
+    /// The URL as text, with its trailing slash (`https://academy.example.org/`).
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+
+    /// The base without a trailing slash: the home page of learners' xAPI accounts and the
+    /// base of activity IRIs.
+    pub fn home_page(&self) -> &str {
+        self.0.as_str().trim_end_matches('/')
+    }
+
+    /// An absolute link to a path on this server (`path` starts with `/`).
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.home_page())
+    }
+
+    /// Whether people reach the server over TLS.
+    pub fn is_https(&self) -> bool {
+        self.0.scheme() == "https"
+    }
+
+    /// The host name, for identifiers such as calendar UIDs.
+    pub fn host(&self) -> &str {
+        self.0.host_str().unwrap_or("academy")
+    }
+}
+
+impl std::fmt::Display for PublicUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Creates the data directory (and its parents) if it is missing.
+pub fn create_data_dir(dir: &Path) -> anyhow::Result<()> {
+    use anyhow::Context;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating the data directory {}", dir.display()))
 }
 
 fn url_for_bind(bind: SocketAddr) -> Result<Url, ConfigError> {
@@ -388,6 +438,6 @@ mod tests {
     fn secrets_are_redacted_in_logs() {
         let config = with(&[("database_url", "postgres://app:hunter2@db.internal/academy")]).expect("valid");
         assert!(!config.database_url_redacted().contains("hunter2"));
-        assert_eq!(config.link("/password/reset/x"), "http://127.0.0.1:8080/password/reset/x");
+        assert_eq!(config.public_url.link("/password/reset/x"), "http://127.0.0.1:8080/password/reset/x");
     }
 }

@@ -3,7 +3,7 @@
 //! The job creates the token when it runs, so the secret exists only in the message (and in
 //! the outbox when no SMTP relay is configured); the queue holds just the person's id.
 
-use super::JobContext;
+use crate::App;
 use academy_core::time;
 use academy_core::token::SecretToken;
 use academy_core::user::UserStatus;
@@ -50,7 +50,7 @@ pub const RESET_HOURS: i64 = 1;
 pub const INVITATION_DAYS: i64 = 14;
 
 /// Creates the token and sends the message.
-pub async fn run(ctx: &JobContext, job_id: i64, job: SendAccountEmail) -> anyhow::Result<()> {
+pub async fn run(ctx: &App, job_id: i64, job: SendAccountEmail) -> anyhow::Result<()> {
     let Some(user) = users::get(&ctx.store, job.user_id).await? else {
         tracing::info!(user_id = job.user_id, "account gone; nothing to send");
         return Ok(());
@@ -78,7 +78,7 @@ pub async fn run(ctx: &JobContext, job_id: i64, job: SendAccountEmail) -> anyhow
     let mut tx = ctx.store.begin().await?;
     sessions::create_account_token(&mut tx, &token.hash(), user.id, purpose, now, expires_at).await?;
     tx.commit().await?;
-    let link = ctx.config.link(&path);
+    let link = ctx.config.public_url.link(&path);
     let body = match job.purpose {
         Purpose::PasswordReset => format!(
             "Hello {name},\n\nSomeone (we hope you) asked to reset the password of your Academy account.\n\

@@ -1,39 +1,26 @@
 //! The job worker: claims due jobs from the store's queue and runs each kind's handler.
 //!
 //! To add a kind of job: define its payload struct implementing [`academy_store::jobs::Job`]
-//! in a module here, and add one arm to [`dispatch`].
+//! and its `run` beside the use case that queues it, and add one arm to [`dispatch`]. The
+//! worker depends on the use cases, never the other way round.
 
-pub mod account_email;
-pub mod credentials;
-pub mod session_email;
-
-use crate::config::Config;
-use crate::mail::Mailer;
+use crate::App;
+use crate::account_emails::{self, SendAccountEmail};
+use crate::learn::credentials::{self, IssueCredential};
+use crate::learn::session_emails::{self, SessionEmail};
 use academy_core::time;
-use academy_store::Store;
 use academy_store::jobs::{self, ClaimedJob, Job};
 use anyhow::anyhow;
 use chrono::Duration;
-use std::sync::Arc;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-/// What a job handler may use.
-pub struct JobContext {
-    /// The database.
-    pub store: Store,
-    /// Outgoing mail.
-    pub mailer: Arc<Mailer>,
-    /// Configuration (for links in messages).
-    pub config: Arc<Config>,
-}
-
 /// Runs one claimed job to completion.
-async fn dispatch(ctx: &JobContext, job: &ClaimedJob) -> anyhow::Result<()> {
+async fn dispatch(ctx: &App, job: &ClaimedJob) -> anyhow::Result<()> {
     match job.kind.as_str() {
-        account_email::SendAccountEmail::KIND => account_email::run(ctx, job.id, job.decode()?).await,
-        session_email::SessionEmail::KIND => session_email::run(ctx, job.id, job.decode()?).await,
-        credentials::IssueCredential::KIND => credentials::run(ctx, job.id, job.decode()?).await,
+        SendAccountEmail::KIND => account_emails::run(ctx, job.id, job.decode()?).await,
+        SessionEmail::KIND => session_emails::run(ctx, job.id, job.decode()?).await,
+        IssueCredential::KIND => credentials::run_issue(ctx, job.id, job.decode()?).await,
         other => Err(anyhow!("no handler for job kind '{other}'")),
     }
 }
@@ -45,7 +32,7 @@ const LEASE_MINUTES: i64 = 5;
 const POLL: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Claims and runs jobs until `shutdown` turns true, then lets running jobs finish.
-pub async fn run_worker(ctx: Arc<JobContext>, name: String, concurrency: usize, mut shutdown: watch::Receiver<bool>) {
+pub async fn run_worker(ctx: App, name: String, concurrency: usize, mut shutdown: watch::Receiver<bool>) {
     let mut running: JoinSet<()> = JoinSet::new();
     loop {
         if *shutdown.borrow() {
@@ -86,13 +73,13 @@ pub async fn run_worker(ctx: Arc<JobContext>, name: String, concurrency: usize, 
     }
 }
 
-async fn run_one(ctx: &JobContext, worker: &str, job: ClaimedJob) {
+async fn run_one(ctx: &App, worker: &str, job: ClaimedJob) {
     let span = tracing::info_span!("job", id = job.id, kind = %job.kind, attempt = job.attempts);
     // The span must follow the future across its awaits, not stay entered on the thread.
     tracing::Instrument::instrument(run_one_in_span(ctx, worker, job), span).await
 }
 
-async fn run_one_in_span(ctx: &JobContext, worker: &str, job: ClaimedJob) {
+async fn run_one_in_span(ctx: &App, worker: &str, job: ClaimedJob) {
     let started = std::time::Instant::now();
     let outcome = if job.attempts > job.max_attempts {
         Err(anyhow!("gave up after {} attempts (the worker running it stopped)", job.max_attempts))
@@ -123,4 +110,18 @@ async fn run_one_in_span(ctx: &JobContext, worker: &str, job: ClaimedJob) {
 /// A spread in [0, 1) that differs from job to job, without a random source.
 fn jitter(id: i64) -> f64 {
     ((id.wrapping_mul(2_654_435_761) % 1000).abs() as f64) / 1000.0
+}
+
+/// Periodic clean-up the server runs every few minutes: expired sessions and finished jobs
+/// older than a week. Failures are logged and tried again next time.
+pub async fn housekeeping(app: &App) {
+    let now = time::now();
+    match academy_store::sessions::purge_expired(&app.store, now).await {
+        Ok(n) if n > 0 => tracing::info!(removed = n, "expired sessions removed"),
+        Ok(_) => {}
+        Err(error) => tracing::warn!(%error, "removing expired sessions failed"),
+    }
+    if let Err(error) = jobs::prune_done(&app.store, now - Duration::days(7)).await {
+        tracing::warn!(%error, "pruning finished jobs failed");
+    }
 }

@@ -1,8 +1,10 @@
 //! Open Badges 3.0 credentials: the issuer's identity and key, issuing when a pathway or a
-//! credential-bearing item is completed (always from the job queue), revoking through the
-//! Bitstring Status List, and checking a credential for its public page.
+//! credential-bearing item is completed (always from the job queue: [`IssueCredential`] is
+//! queued in the completing transaction), revoking through the Bitstring Status List, and
+//! checking a credential for its public page.
 
 use crate::config::Config;
+use crate::{Actor, App, Error, actor_id};
 use academy_core::time;
 use academy_credentials::{
     Achievement, AchievementType, BitstringStatusListEntry, DidResolver, IssuerIdentity, IssuerKey, NewCredential,
@@ -10,12 +12,71 @@ use academy_credentials::{
     issue_status_list_credential,
 };
 use academy_store::credentials::{self as stored, NewCredential as StoredCredential};
-use academy_store::{Store, Tx, catalog, orgs, pathways, users};
+use academy_store::jobs::Job;
+use academy_store::{Tx, audit, catalog, orgs, pathways, users};
 use anyhow::{Context, anyhow};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use url::Url;
+
+/// Issue the credential for a completed pathway or item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssueCredential {
+    /// The earner.
+    pub user_id: i64,
+    /// The pathway completed.
+    pub pathway_id: Option<i64>,
+    /// The credential-bearing item completed.
+    pub item_id: Option<i64>,
+}
+
+impl IssueCredential {
+    /// For a completed pathway.
+    pub fn for_pathway(user_id: i64, pathway_id: i64) -> Self {
+        Self { user_id, pathway_id: Some(pathway_id), item_id: None }
+    }
+
+    /// For a completed credential-bearing item.
+    pub fn for_item(user_id: i64, item_id: i64) -> Self {
+        Self { user_id, pathway_id: None, item_id: Some(item_id) }
+    }
+}
+
+impl Job for IssueCredential {
+    const KIND: &'static str = "issue_credential";
+    fn dedupe_key(&self) -> Option<String> {
+        Some(match (self.pathway_id, self.item_id) {
+            (Some(p), _) => format!("credential:{}:pathway:{p}", self.user_id),
+            (None, Some(i)) => format!("credential:{}:item:{i}", self.user_id),
+            (None, None) => format!("credential:{}:none", self.user_id),
+        })
+    }
+}
+
+/// Issues the credential (a no-op when the earner already holds it) and tells the earner.
+pub async fn run_issue(ctx: &App, job_id: i64, job: IssueCredential) -> anyhow::Result<()> {
+    let Some(id) = issue(ctx, job.user_id, job.pathway_id, job.item_id).await? else {
+        return Ok(());
+    };
+    let Some(user) = academy_store::users::get(&ctx.store, job.user_id).await? else { return Ok(()) };
+    let credential = academy_store::credentials::get(&ctx.store, &id).await?;
+    let name = credential.map(|c| c.achievement_name).unwrap_or_default();
+    let page = ctx.config.public_url.link(&format!("/credentials/{id}"));
+    let body = format!(
+        "Hello {},\n\nCongratulations: you earned \"{name}\".\n\nYour verifiable credential (Open Badges 3.0) and a printable certificate are here:\n{page}\n\n\
+         Anyone you share that link with can check that it is genuine. You can also add the credential to a digital wallet by downloading it from that page.\n",
+        user.display_name
+    );
+    let email = crate::mail::Email {
+        job_id: Some(job_id),
+        to: user.email.as_str(),
+        subject: &format!("You earned: {name}"),
+        body: &body,
+    };
+    ctx.mailer.send(&ctx.store, &email).await
+}
 
 /// Bits in each status list: the specification's minimum, 16 KiB.
 pub const LIST_SIZE: i64 = 131_072;
@@ -28,7 +89,7 @@ fn scrambled(sequence: i64) -> i64 {
 
 /// The issuer, loading its key or making one on first use. With a did:web domain configured
 /// the issuer is `did:web:DOMAIN`, otherwise `did:key`.
-pub async fn issuer(tx: &mut Tx, config: &Config) -> anyhow::Result<IssuerIdentity> {
+pub(crate) async fn issuer(tx: &mut Tx, config: &Config) -> anyhow::Result<IssuerIdentity> {
     let now = time::now();
     let mut stored = stored::active_key(&mut *tx).await?;
     if stored.is_none() {
@@ -61,11 +122,21 @@ pub async fn issuer(tx: &mut Tx, config: &Config) -> anyhow::Result<IssuerIdenti
     Ok(identity)
 }
 
+/// Makes the issuer's key (or brings its identity up to date) before any worker runs, so that
+/// concurrent first issues cannot each make one. The server calls it as it starts.
+pub async fn prepare_issuer(app: &App) -> crate::Result<()> {
+    let mut tx = app.store.begin().await?;
+    issuer(&mut tx, &app.config).await.context("loading the credential issuer's key")?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// The issuer for pages (verification, the DID document): the key the server made or loaded
 /// when it started, read without a write transaction.
-pub async fn current_issuer(store: &Store, config: &Config) -> anyhow::Result<IssuerIdentity> {
-    let stored = stored::active_key(store).await?.context("no issuer key (the server makes one when it starts)")?;
-    stored_identity(&stored, config)
+pub async fn current_issuer(app: &App) -> crate::Result<IssuerIdentity> {
+    let stored =
+        stored::active_key(&app.store).await?.context("no issuer key (the server makes one when it starts)")?;
+    Ok(stored_identity(&stored, &app.config)?)
 }
 
 fn stored_identity(stored: &stored::IssuerKey, config: &Config) -> anyhow::Result<IssuerIdentity> {
@@ -91,7 +162,7 @@ pub fn resolver(identity: &IssuerIdentity) -> anyhow::Result<DidResolver> {
 }
 
 fn link(config: &Config, path: &str) -> anyhow::Result<Url> {
-    Url::parse(&config.link(path)).with_context(|| format!("the public URL of {path}"))
+    Url::parse(&config.public_url.link(path)).with_context(|| format!("the public URL of {path}"))
 }
 
 /// What a credential is for, resolved.
@@ -145,12 +216,12 @@ async fn award(
 /// Issues the credential for a completed pathway or item, once. Returns its id, or `None`
 /// when the earner already holds it.
 pub async fn issue(
-    store: &Store,
-    config: &Config,
+    app: &App,
     user_id: i64,
     pathway_id: Option<i64>,
     item_id: Option<i64>,
 ) -> anyhow::Result<Option<String>> {
+    let (store, config) = (&app.store, &*app.config);
     if stored::exists_for(store, user_id, pathway_id, item_id).await? {
         return Ok(None);
     }
@@ -173,7 +244,7 @@ pub async fn issue(
     let list_url = link(config, &format!("/status-lists/{list_id}"))?;
     let id = uuid::Uuid::new_v4().to_string();
     let credential_url = link(config, &format!("/credentials/{id}"))?;
-    let issuer = academy_credentials::Issuer { identity, name: program, url: config.public_url.clone() };
+    let issuer = academy_credentials::Issuer { identity, name: program, url: config.public_url.url().clone() };
     let recipient = Recipient::new(user.email.clone());
     let credential: OpenBadgeCredential = issue_at(
         &issuer,
@@ -226,8 +297,8 @@ pub async fn issue(
         let signed = sign_list(&issuer.identity, &list_url, &list.bits, now)?;
         stored::save_status_list(&mut tx, list_id, &list.bits, &signed, now).await?;
     }
-    let home = config.public_url.as_str().trim_end_matches('/').to_owned();
-    let context = super::events::Context { home_page: &home, user_id, registration: None, parent: None };
+    let context =
+        super::events::Context { home_page: config.public_url.home_page(), user_id, registration: None, parent: None };
     let activity = super::events::Activity {
         id: credential_url.to_string(),
         kind: super::events::kinds::BADGE,
@@ -256,22 +327,31 @@ fn sign_list(identity: &IssuerIdentity, url: &Url, bits: &str, now: DateTime<Utc
     Ok(signed.to_string())
 }
 
-/// Revokes a credential: sets its bit and re-signs its status list, in one transaction.
-pub async fn revoke(store: &Store, config: &Config, id: &str, by: Option<i64>, reason: &str) -> anyhow::Result<bool> {
+/// Revokes a credential: sets its bit, re-signs its status list and records who did it and
+/// why, in one transaction. Returns false when it was already revoked.
+pub async fn revoke(app: &App, actor: Option<Actor<'_>>, id: &str, reason: &str) -> crate::Result<bool> {
+    let reason =
+        academy_core::validation::required_text(reason, "Reason", 500).map_err(|m| Error::field("reason", m))?;
+    if uuid::Uuid::parse_str(id).is_err() {
+        return Err(Error::NotFound);
+    }
     let now = time::now();
-    let mut tx = store.begin().await?;
-    let credential = stored::get(&mut tx, id).await?.context("no such credential")?;
+    let mut tx = app.store.begin().await?;
+    let credential = stored::get(&mut tx, id).await?.ok_or(Error::NotFound)?;
     let list = stored::lock_status_list(&mut tx, credential.status_list_id).await?.context("its status list")?;
-    if !stored::mark_revoked(&mut tx, id, by, reason, now).await? {
+    if !stored::mark_revoked(&mut tx, id, actor_id(actor), &reason, now).await? {
         return Ok(false);
     }
-    let mut bits = StatusList::from_bytes(STANDARD.decode(&list.bits)?).map_err(|e| anyhow!("{e}"))?;
-    bits.set(usize::try_from(credential.status_index)?, true).map_err(|e| anyhow!("{e}"))?;
+    let mut bits = StatusList::from_bytes(STANDARD.decode(&list.bits).context("stored status bits")?)
+        .map_err(|e| anyhow!("{e}"))?;
+    bits.set(usize::try_from(credential.status_index).context("status index")?, true).map_err(|e| anyhow!("{e}"))?;
     let encoded = STANDARD.encode(bits.as_bytes());
-    let identity = issuer(&mut tx, config).await?;
-    let url = link(config, &format!("/status-lists/{}", list.id))?;
+    let identity = issuer(&mut tx, &app.config).await?;
+    let url = link(&app.config, &format!("/status-lists/{}", list.id))?;
     let signed = sign_list(&identity, &url, &encoded, now)?;
     stored::save_status_list(&mut tx, list.id, &encoded, &signed, now).await?;
+    audit::record(&mut tx, actor_id(actor), "credential.revoke", &format!("credential:{id}"), Some(&reason), now)
+        .await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -290,9 +370,9 @@ pub struct Verdict {
 }
 
 /// Checks a stored credential's proof and its revocation bit, as an outside verifier would.
-pub async fn check(store: &Store, config: &Config, credential: &stored::Credential) -> anyhow::Result<Verdict> {
-    let identity = current_issuer(store, config).await?;
-    let list = stored::status_list(store, credential.status_list_id).await?;
+pub async fn check(app: &App, credential: &stored::Credential) -> crate::Result<Verdict> {
+    let identity = current_issuer(app).await?;
+    let list = stored::status_list(&app.store, credential.status_list_id).await?;
     let resolver = resolver(&identity)?;
     let (signature_valid, problem, issuer) = match academy_credentials::verify(&credential.document, &resolver) {
         Ok(verified) => (true, None, verified.issuer),
@@ -300,8 +380,9 @@ pub async fn check(store: &Store, config: &Config, credential: &stored::Credenti
     };
     let revoked = match list.and_then(|l| l.document) {
         Some(document) => {
-            let credential_json: serde_json::Value = serde_json::from_str(&credential.document)?;
-            let list_json: serde_json::Value = serde_json::from_str(&document)?;
+            let credential_json: serde_json::Value =
+                serde_json::from_str(&credential.document).context("the stored credential")?;
+            let list_json: serde_json::Value = serde_json::from_str(&document).context("the stored status list")?;
             academy_credentials::check_status(&credential_json, &list_json, &resolver)
                 .map(|c| c.is_set)
                 .unwrap_or(credential.revoked_at.is_some())

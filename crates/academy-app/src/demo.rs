@@ -4,13 +4,15 @@
 //!
 //! Every name here is invented; NCES-style ids use the unassigned `99999` district range.
 
+use crate::App;
 use academy_core::access::Role;
+use academy_core::learning::RuleRegistry;
 use academy_core::org::NewOrg;
 use academy_core::password::NewPassword;
 use academy_core::user::{DisplayName, NewUser};
 use academy_core::{Email, Locale, NcesId, OrgKind, UsState, time};
 use academy_store::orgs::{self, Org};
-use academy_store::{Store, Tx, users};
+use academy_store::{Tx, users};
 use anyhow::Context;
 use chrono::TimeZone;
 
@@ -115,9 +117,10 @@ const LAST: &[&str] = &[
 /// Teachers generated per school, besides the named accounts.
 const TEACHERS_PER_SCHOOL: usize = 8;
 
-/// Loads the demo program if the database has no program yet. `home_page` is the server's
-/// public URL (the demo's learning records point there).
-pub async fn load(store: &Store, home_page: &str) -> anyhow::Result<DemoOutcome> {
+/// Loads the demo program if the database has no program yet. Its learning records point at
+/// the configured public URL.
+pub async fn load(app: &App) -> anyhow::Result<DemoOutcome> {
+    let store = &app.store;
     if let Some(root) = orgs::root(store).await? {
         return Ok(if root.name == DEMO_ROOT { DemoOutcome::AlreadyPresent } else { DemoOutcome::OtherProgramPresent });
     }
@@ -184,7 +187,7 @@ pub async fn load(store: &Store, home_page: &str) -> anyhow::Result<DemoOutcome>
         .await?
         .context("the demo facilitator")?;
     tx.commit().await?;
-    load_learning(store, home_page.trim_end_matches('/'), facilitator.id, district.id, &teachers).await?;
+    load_learning(app, facilitator.id, district.id, &teachers).await?;
     Ok(DemoOutcome::Loaded)
 }
 
@@ -283,8 +286,9 @@ fn curriculum_text(path: &str) -> anyhow::Result<&'static str> {
         .with_context(|| format!("the compiled-in curriculum has no file {path}"))
 }
 
-/// Every course and lab package of the starter curriculum, checked like any import.
-pub fn curriculum_packages() -> anyhow::Result<Vec<academy_formats::course::CoursePackage>> {
+/// Every course and lab package of the starter curriculum, checked like any import (with the
+/// app's completion rules).
+pub fn curriculum_packages(rules: &RuleRegistry) -> anyhow::Result<Vec<academy_formats::course::CoursePackage>> {
     let mut packages = Vec::new();
     for dir in CURRICULUM.dirs() {
         if dir.get_file(dir.path().join("course.toml")).is_none() {
@@ -292,7 +296,7 @@ pub fn curriculum_packages() -> anyhow::Result<Vec<academy_formats::course::Cour
         }
         let mut files = std::collections::BTreeMap::new();
         collect(dir, dir.path(), &mut files);
-        let package = academy_formats::course::read_files(&files)
+        let package = academy_formats::course::read_with(academy_formats::course::Input::Files(&files), rules)
             .map_err(|e| anyhow::anyhow!("curriculum/{}: {e}", dir.path().display()))?;
         packages.push(package);
     }
@@ -318,20 +322,16 @@ fn collect(
 /// Loads the starter curriculum (published), the demo workshops with upcoming sessions, the
 /// pathways, and some history: teachers part-way through, and a few who completed the main
 /// pathway (their credentials are issued by the job worker as the server starts).
-async fn load_learning(
-    store: &Store,
-    home_page: &str,
-    facilitator: i64,
-    district: i64,
-    teachers: &[i64],
-) -> anyhow::Result<()> {
+async fn load_learning(app: &App, facilitator: i64, district: i64, teachers: &[i64]) -> anyhow::Result<()> {
     use academy_core::learning::{Delivery, GradeBand, ItemKind, PdHours, Strand, Subject};
     use academy_store::catalog::{self, ItemStatus, NewItem};
+    use academy_store::workshops::LocationKind;
     use academy_store::{pathways, workshops};
+    let store = &app.store;
     let now = time::now();
     let mut tx = store.begin().await?;
-    for package in curriculum_packages()? {
-        crate::learn::packages::import(&mut tx, &package, ItemStatus::Published, None, now).await?;
+    for package in curriculum_packages(&app.rules)? {
+        crate::imports::course::import_in(&mut tx, &package, ItemStatus::Published, None, now).await?;
     }
     let program: Program = toml::from_str(curriculum_text("program.toml")?).context("curriculum/program.toml")?;
     for (n, w) in program.workshops.iter().enumerate() {
@@ -379,7 +379,7 @@ async fn load_learning(
                 ends_at: starts + chrono::Duration::minutes(w.minutes),
                 time_zone: "America/Chicago".into(),
                 capacity: if week == 0 { 12 } else { 30 },
-                location_kind: if hub { "hub".into() } else { "virtual".into() },
+                location_kind: if hub { LocationKind::Hub } else { LocationKind::Virtual },
                 hub_name: hub.then(|| "Riverbend Teaching and Learning Center".into()),
                 hub_address: hub.then(|| "1200 River Road, Riverbend, TX".into()),
                 meeting_url: (!hub).then(|| "https://meet.example.org/academy-demo".into()),
@@ -416,7 +416,7 @@ async fn load_learning(
     let main = pathways::by_slug(store, "ai-ready-educator").await?.context("the demo pathway")?;
     let main_items = pathways::items(store, main.id).await?;
     for (i, teacher) in teachers.iter().enumerate() {
-        let learner = crate::learn::progress::Learner { user_id: *teacher, home_page };
+        let learner = crate::learn::progress::Learner::on(app, *teacher);
         let take = match i {
             0..=2 => main_items.len(),
             3..=9 => 2,

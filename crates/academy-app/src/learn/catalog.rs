@@ -1,0 +1,15 @@
+//! What a person may see of the catalog: published items for everyone, drafts and archived
+//! items for authors too.
+
+use crate::{App, Error, Result};
+use academy_core::{Permission, Principal};
+use academy_store::catalog::{self, Item, ItemStatus};
+
+/// An item by slug as `principal` may see it: published, or any status for authors.
+pub async fn visible_item(app: &App, principal: &Principal, slug: &str) -> Result<Item> {
+    let item = catalog::item_by_slug(&app.store, slug).await?.ok_or(Error::NotFound)?;
+    if item.status != ItemStatus::Published && !principal.can_somewhere(Permission::AuthorContent) {
+        return Err(Error::NotFound);
+    }
+    Ok(item)
+}

@@ -1,0 +1,468 @@
+//! Live workshops: registering (a seat or a place on the waitlist), cancelling (the first on
+//! the waitlist moves up in the same transaction), attendance from the roster or by check-in
+//! code, rescheduling and cancelling sessions, calendar feeds, and the emails each of these
+//! sends through the job queue.
+
+use super::events::{self, Context, Event};
+use super::progress::{Learner, complete_item};
+use super::session_emails::{SessionEmail, SessionEmailKind};
+use crate::{Actor, App, Error, Result, actor_id};
+use academy_core::time;
+use academy_core::token::{SecretToken, constant_time_eq};
+use academy_store::catalog::{Item, ItemStatus};
+use academy_store::progress;
+use academy_store::workshops::{
+    self, AttendedVia, NewSession, Registration, RegistrationStatus, Session, SessionStatus,
+};
+use academy_store::{Tx, audit, catalog, jobs};
+use chrono::{DateTime, Duration, Utc};
+
+/// A session and its workshop, or [`Error::NotFound`].
+pub async fn session_with_item(app: &App, id: i64) -> Result<(Session, Item)> {
+    let session = workshops::session(&app.store, id).await?.ok_or(Error::NotFound)?;
+    let item = catalog::item(&app.store, session.item_id).await?.ok_or(Error::NotFound)?;
+    Ok((session, item))
+}
+
+/// Registers `user_id` for a session: a seat while there is one, otherwise the waitlist.
+pub async fn register(app: &App, user_id: i64, session_id: i64) -> Result<Registered> {
+    let mut tx = app.store.begin().await?;
+    let registered = register_in(&mut tx, Learner::on(app, user_id), session_id, time::now()).await?;
+    tx.commit().await?;
+    Ok(registered)
+}
+
+/// Cancels `user_id`'s registration; when it held a seat, the first on the waitlist gets it.
+/// Returns the promoted person's id.
+pub async fn cancel(app: &App, user_id: i64, session_id: i64) -> Result<Option<i64>> {
+    let mut tx = app.store.begin().await?;
+    let promoted = cancel_in(&mut tx, user_id, session_id, time::now()).await?;
+    tx.commit().await?;
+    Ok(promoted)
+}
+
+/// Records `user_id`'s attendance from the check-in code the facilitator shows.
+pub async fn check_in(app: &App, user_id: i64, session_id: i64, code: &str) -> Result<bool> {
+    let mut tx = app.store.begin().await?;
+    let attended = check_in_in(&mut tx, Learner::on(app, user_id), session_id, code, time::now()).await?;
+    tx.commit().await?;
+    Ok(attended)
+}
+
+/// Marks a registration present (from the facilitator's roster), or clears a mistaken mark.
+pub async fn take_attendance(app: &App, session_id: i64, registration_id: i64, present: bool) -> Result<()> {
+    let now = time::now();
+    let mut tx = app.store.begin().await?;
+    if present {
+        mark_present(&mut tx, app.config.public_url.home_page(), session_id, registration_id, now).await?;
+    } else {
+        workshops::unmark_attended(&mut tx, registration_id, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Shows a new check-in code for the session (during its window only).
+pub async fn open_check_in(app: &App, session_id: i64) -> Result<(String, DateTime<Utc>)> {
+    let mut tx = app.store.begin().await?;
+    let code = open_check_in_in(&mut tx, session_id, time::now()).await?;
+    tx.commit().await?;
+    Ok(code)
+}
+
+/// Schedules a session of a workshop, with its first facilitator. The host organization and
+/// the facilitator must exist (problems are reported on the form's fields).
+pub async fn schedule_session(
+    app: &App,
+    actor: Actor<'_>,
+    item: &Item,
+    new: &NewSession,
+    facilitator_email: Option<&str>,
+) -> Result<i64> {
+    let mut errors = academy_core::FieldErrors::new();
+    if let Some(host) = new.host_org_id
+        && academy_store::orgs::get(&app.store, host).await?.is_none()
+    {
+        errors.add("host_org_id", "There is no organization with this number.");
+    }
+    let facilitator_id = match facilitator_email {
+        Some(email) => match academy_core::Email::parse(email) {
+            Ok(email) => match academy_store::users::by_email(&app.store, &email).await? {
+                Some(user) => Some(user.id),
+                None => {
+                    errors.add("facilitator_email", "Nobody has an account with this email address.");
+                    None
+                }
+            },
+            Err(e) => {
+                errors.add("facilitator_email", e.to_string());
+                None
+            }
+        },
+        None => None,
+    };
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let now = time::now();
+    let mut tx = app.store.begin().await?;
+    let id = workshops::create_session(&mut tx, new, Some(actor.user_id), now).await?;
+    if let Some(f) = facilitator_id {
+        workshops::add_facilitator(&mut tx, id, f).await?;
+    }
+    audit::record(&mut tx, Some(actor.user_id), "session.create", &format!("session:{id}"), Some(&item.title), now)
+        .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Changes a session's time, place or seats (see [`reschedule_in`]) and records who did it.
+pub async fn reschedule(app: &App, actor: Actor<'_>, session_id: i64, new: &NewSession) -> Result<Vec<i64>> {
+    let (_, item) = session_with_item(app, session_id).await?;
+    let now = time::now();
+    let mut tx = app.store.begin().await?;
+    let promoted = reschedule_in(&mut tx, session_id, new, now).await?;
+    audit::record(
+        &mut tx,
+        Some(actor.user_id),
+        "session.update",
+        &format!("session:{session_id}"),
+        Some(&item.title),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(promoted)
+}
+
+/// Cancels a session and tells everyone registered. Returns the workshop it belongs to.
+pub async fn cancel_session(app: &App, actor: Option<Actor<'_>>, session_id: i64) -> Result<Item> {
+    let (_, item) = session_with_item(app, session_id).await?;
+    let now = time::now();
+    let mut tx = app.store.begin().await?;
+    if workshops::cancel_session(&mut tx, session_id, now).await? {
+        for entry in workshops::roster(&mut tx, session_id).await? {
+            if let Some(registration) = workshops::registration(&mut tx, session_id, entry.user_id).await? {
+                let job = SessionEmail::new(&registration, SessionEmailKind::Cancelled);
+                jobs::enqueue(&mut tx, &job, now, now).await?;
+            }
+        }
+        audit::record(
+            &mut tx,
+            actor_id(actor),
+            "session.cancel",
+            &format!("session:{session_id}"),
+            Some(&item.title),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(item)
+}
+
+/// The secret of `user_id`'s personal calendar feed, made on first use.
+pub async fn feed_token(app: &App, user_id: i64) -> Result<String> {
+    let mut tx = app.store.begin().await?;
+    let token = workshops::feed_token(&mut tx, user_id, SecretToken::generate().expose(), time::now()).await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// Gives `user_id`'s calendar feed a new secret; the old address stops working.
+pub async fn reset_feed_token(app: &App, user_id: i64) -> Result<()> {
+    let mut tx = app.store.begin().await?;
+    workshops::reset_feed_token(&mut tx, user_id, SecretToken::generate().expose(), time::now()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// How a registration ended up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Registered {
+    /// A seat.
+    Seat,
+    /// A place on the waitlist (1 = next).
+    Waitlist(i64),
+}
+
+/// Loads a session and its workshop, locking the session for a registration change.
+async fn locked(tx: &mut Tx, session_id: i64) -> Result<(Session, Item)> {
+    let session = workshops::lock_session(tx, session_id).await?.ok_or(Error::NotFound)?;
+    let item = catalog::item(&mut *tx, session.item_id).await?.ok_or(Error::NotFound)?;
+    Ok((session, item))
+}
+
+/// Registers a teacher for a session inside a transaction.
+pub(crate) async fn register_in(
+    tx: &mut Tx,
+    learner: Learner<'_>,
+    session_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Registered> {
+    let (session, item) = locked(tx, session_id).await?;
+    if item.status != ItemStatus::Published {
+        return Err(Error::Refused("This workshop is not open for registration.".into()));
+    }
+    if session.status == SessionStatus::Cancelled {
+        return Err(Error::Refused("This session was cancelled.".into()));
+    }
+    if session.starts_at <= now {
+        return Err(Error::Refused("This session has already started; registration is closed.".into()));
+    }
+    if let Some(existing) = workshops::registration(&mut *tx, session.id, learner.user_id).await? {
+        match existing.status {
+            RegistrationStatus::Registered => {
+                return Err(Error::Refused("You are already registered for this session.".into()));
+            }
+            RegistrationStatus::Waitlisted => {
+                return Err(Error::Refused("You are already on the waitlist for this session.".into()));
+            }
+            RegistrationStatus::Cancelled => {}
+        }
+    }
+    let taken = workshops::count_registered(&mut *tx, session.id).await?;
+    let status = if taken < session.capacity { RegistrationStatus::Registered } else { RegistrationStatus::Waitlisted };
+    let registration = workshops::upsert_registration(tx, session.id, learner.user_id, status, now).await?;
+    let (enrollment, _) = progress::enroll(tx, learner.user_id, item.id, None, now).await?;
+    let context = Context {
+        home_page: learner.home_page,
+        user_id: learner.user_id,
+        registration: Some(&enrollment.registration),
+        parent: Some(&events::item_activity(learner.home_page, &item)),
+    };
+    events::record(tx, &context, Event::Registered, &session_activity(learner.home_page, &item, &session), now).await?;
+    if status == RegistrationStatus::Registered {
+        schedule_emails(tx, &registration, &session, SessionEmailKind::Confirmed, now).await?;
+        Ok(Registered::Seat)
+    } else {
+        jobs::enqueue(tx, &SessionEmail::new(&registration, SessionEmailKind::Waitlisted), now, now).await?;
+        Ok(Registered::Waitlist(workshops::waitlist_position(&mut *tx, &registration).await?))
+    }
+}
+
+async fn cancel_in(tx: &mut Tx, user_id: i64, session_id: i64, now: DateTime<Utc>) -> Result<Option<i64>> {
+    let (session, _) = locked(tx, session_id).await?;
+    let registration = workshops::registration(&mut *tx, session.id, user_id).await?;
+    let Some(registration) = registration.filter(|r| r.status != RegistrationStatus::Cancelled) else {
+        return Err(Error::Refused("You are not registered for this session.".into()));
+    };
+    if session.ends_at <= now {
+        return Err(Error::Refused("This session is over; its attendance is on record.".into()));
+    }
+    workshops::cancel_registration(tx, registration.id, now).await?;
+    if registration.status == RegistrationStatus::Registered && session.status == SessionStatus::Scheduled {
+        return promote_next(tx, &session, now).await;
+    }
+    Ok(None)
+}
+
+async fn promote_next(tx: &mut Tx, session: &Session, now: DateTime<Utc>) -> Result<Option<i64>> {
+    if session.starts_at <= now || workshops::count_registered(&mut *tx, session.id).await? >= session.capacity {
+        return Ok(None);
+    }
+    let Some(next) = workshops::first_waitlisted(tx, session.id).await? else { return Ok(None) };
+    workshops::promote(tx, next.id, now).await?;
+    let promoted = workshops::registration(&mut *tx, session.id, next.user_id).await?.ok_or(Error::NotFound)?;
+    schedule_emails(tx, &promoted, session, SessionEmailKind::Promoted, now).await?;
+    Ok(Some(next.user_id))
+}
+
+/// The confirmation now, and reminders a day and an hour before the session (those that are
+/// still in the future).
+async fn schedule_emails(
+    tx: &mut Tx,
+    registration: &Registration,
+    session: &Session,
+    first: SessionEmailKind,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    jobs::enqueue(tx, &SessionEmail::for_start(registration, first, session.starts_at), now, now).await?;
+    for (kind, before) in
+        [(SessionEmailKind::ReminderDay, Duration::hours(24)), (SessionEmailKind::ReminderHour, Duration::hours(1))]
+    {
+        let at = session.starts_at - before;
+        if at > now {
+            jobs::enqueue(tx, &SessionEmail::for_start(registration, kind, session.starts_at), at, now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Changes a session's time, place or seats, inside a transaction. Everyone registered is told when the time or
+/// place moves (with new reminders; the old ones lapse), and added seats go to the waitlist
+/// in order. Fewer seats than people registered keeps everyone registered: nobody loses a
+/// seat they were given.
+pub(crate) async fn reschedule_in(
+    tx: &mut Tx,
+    session_id: i64,
+    new: &NewSession,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>> {
+    let (before, _) = locked(tx, session_id).await?;
+    if before.status == SessionStatus::Cancelled {
+        return Err(Error::Refused("This session was cancelled.".into()));
+    }
+    workshops::update_session(tx, session_id, new, now).await?;
+    let after = workshops::session(&mut *tx, session_id).await?.ok_or(Error::NotFound)?;
+    let moved = before.starts_at != after.starts_at
+        || before.ends_at != after.ends_at
+        || before.location_kind != after.location_kind
+        || before.hub_address != after.hub_address
+        || before.meeting_url != after.meeting_url;
+    if moved {
+        for entry in workshops::roster(&mut *tx, session_id)
+            .await?
+            .into_iter()
+            .filter(|r| r.status == RegistrationStatus::Registered)
+        {
+            let registration =
+                workshops::registration(&mut *tx, session_id, entry.user_id).await?.ok_or(Error::NotFound)?;
+            schedule_emails(tx, &registration, &after, SessionEmailKind::Changed, now).await?;
+        }
+    }
+    let mut promoted = Vec::new();
+    while let Some(user_id) = promote_next(tx, &after, now).await? {
+        promoted.push(user_id);
+    }
+    Ok(promoted)
+}
+
+/// How long a check-in code works after it is shown.
+pub const CHECK_IN_MINUTES: i64 = 20;
+/// How early before the start attendance may be taken.
+pub const OPENS_BEFORE_MINUTES: i64 = 30;
+
+/// Whether attendance may be taken at `now`: from half an hour before the start to a day
+/// after the end (facilitators catch up on paper rosters).
+pub fn attendance_open(session: &Session, now: DateTime<Utc>) -> bool {
+    now >= session.starts_at - Duration::minutes(OPENS_BEFORE_MINUTES) && now <= session.ends_at + Duration::hours(24)
+}
+
+/// A fresh check-in code: six characters from an alphabet without look-alikes.
+pub fn new_check_in_code() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 6];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+    bytes.iter().map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char).collect()
+}
+
+async fn open_check_in_in(tx: &mut Tx, session_id: i64, now: DateTime<Utc>) -> Result<(String, DateTime<Utc>)> {
+    let (session, _) = locked(tx, session_id).await?;
+    if session.status != SessionStatus::Scheduled {
+        return Err(Error::Refused("This session was cancelled.".into()));
+    }
+    if now < session.starts_at - Duration::minutes(OPENS_BEFORE_MINUTES)
+        || now > session.ends_at + Duration::minutes(30)
+    {
+        return Err(Error::Refused(
+            "Check-in opens half an hour before the session and closes half an hour after it ends.".into(),
+        ));
+    }
+    let code = new_check_in_code();
+    let expires = now + Duration::minutes(CHECK_IN_MINUTES);
+    workshops::set_check_in_code(tx, session.id, &code, expires).await?;
+    Ok((code, expires))
+}
+
+async fn check_in_in(
+    tx: &mut Tx,
+    learner: Learner<'_>,
+    session_id: i64,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let (session, item) = locked(tx, session_id).await?;
+    let entered = code.trim().to_uppercase().replace([' ', '-'], "");
+    let valid = match (&session.check_in_code, session.check_in_expires_at) {
+        (Some(current), Some(expires)) => expires > now && constant_time_eq(current, &entered),
+        _ => false,
+    };
+    if !valid {
+        return Err(Error::Refused(
+            "That check-in code is not right, or it has expired. Check the code your facilitator is showing now."
+                .into(),
+        ));
+    }
+    let registration = workshops::registration(&mut *tx, session.id, learner.user_id).await?;
+    let Some(registration) = registration.filter(|r| r.status == RegistrationStatus::Registered) else {
+        return Err(Error::Refused(
+            "Only registered participants can check in; ask your facilitator to add you.".into(),
+        ));
+    };
+    attend(tx, learner, &session, &item, &registration, AttendedVia::Code, now).await
+}
+
+async fn mark_present(
+    tx: &mut Tx,
+    home_page: &str,
+    session_id: i64,
+    registration_id: i64,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let (session, item) = locked(tx, session_id).await?;
+    if !attendance_open(&session, now) {
+        return Err(Error::Refused(
+            "Attendance can be taken from half an hour before the session until a day after it.".into(),
+        ));
+    }
+    let roster = workshops::roster(&mut *tx, session.id).await?;
+    let Some(entry) = roster.into_iter().find(|r| r.registration_id == registration_id) else {
+        return Err(Error::NotFound);
+    };
+    if entry.status != RegistrationStatus::Registered {
+        return Err(Error::Refused(
+            "Only people holding a seat can be marked present; promote them from the waitlist first.".into(),
+        ));
+    }
+    let registration = workshops::registration(&mut *tx, session.id, entry.user_id).await?.ok_or(Error::NotFound)?;
+    attend(tx, Learner { user_id: entry.user_id, home_page }, &session, &item, &registration, AttendedVia::Roster, now)
+        .await
+}
+
+async fn attend(
+    tx: &mut Tx,
+    learner: Learner<'_>,
+    session: &Session,
+    item: &Item,
+    registration: &Registration,
+    via: AttendedVia,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    if !workshops::mark_attended(tx, registration.id, via, now).await? {
+        return Ok(false);
+    }
+    let (enrollment, _) = progress::enroll(tx, learner.user_id, item.id, None, now).await?;
+    let context = Context {
+        home_page: learner.home_page,
+        user_id: learner.user_id,
+        registration: Some(&enrollment.registration),
+        parent: Some(&events::item_activity(learner.home_page, item)),
+    };
+    events::record(tx, &context, Event::Attended, &session_activity(learner.home_page, item, session), now).await?;
+    complete_item(tx, learner, &enrollment, item, now).await?;
+    Ok(true)
+}
+
+/// The activity of a session.
+pub fn session_activity(home_page: &str, item: &Item, session: &Session) -> events::Activity {
+    events::Activity {
+        id: format!("{}/activities/sessions/{}", home_page.trim_end_matches('/'), session.id),
+        kind: events::kinds::MEETING,
+        name: format!("{} ({})", item.title, session.starts_at.format("%Y-%m-%d")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn check_in_codes_avoid_look_alikes() {
+        for _ in 0..200 {
+            let code = new_check_in_code();
+            assert_eq!(code.len(), 6);
+            assert!(!code.contains(['0', 'O', '1', 'I']), "{code}");
+        }
+        assert_ne!(new_check_in_code(), new_check_in_code());
+    }
+}

@@ -1,0 +1,381 @@
+//! Catalog entries: the new-item and edit forms (one form, two modes), an item as its authors
+//! see it, and its status.
+
+use super::{field, fields, form_pairs, is_slug};
+use crate::context::RequestContext;
+use crate::error::WebError;
+use crate::handlers::see_other;
+use crate::pages::{Layout, NoticeQuery, notice_text, render_page, render_with_status};
+use crate::state::AppState;
+use academy_app::authoring::items as authoring;
+use academy_app::learn::times::session_time;
+use academy_core::learning::{Delivery, GradeBand, ItemKind, PdHours, Strand, Subject};
+use academy_core::validation::required_text;
+use academy_core::{FieldErrors, time};
+use academy_store::catalog::{self, Item, ItemStatus, NewItem};
+use academy_store::workshops::{self, SessionSummary};
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+/// The catalog-entry form's values.
+#[derive(Debug, Clone, Default)]
+pub struct ItemForm {
+    slug: String,
+    kind: String,
+    title: String,
+    strand: String,
+    delivery: String,
+    summary: String,
+    description: String,
+    bands: Vec<String>,
+    subjects: Vec<String>,
+    minutes: String,
+    pd_hours: String,
+    credential: bool,
+    status: String,
+}
+
+impl ItemForm {
+    fn from_pairs(pairs: &[(String, String)]) -> Self {
+        Self {
+            slug: field(pairs, "slug").trim().to_owned(),
+            kind: field(pairs, "kind").to_owned(),
+            title: field(pairs, "title").to_owned(),
+            strand: field(pairs, "strand").to_owned(),
+            delivery: field(pairs, "delivery").to_owned(),
+            summary: field(pairs, "summary").to_owned(),
+            description: field(pairs, "description").to_owned(),
+            bands: fields(pairs, "grade_band").into_iter().map(str::to_owned).collect(),
+            subjects: fields(pairs, "subject").into_iter().map(str::to_owned).collect(),
+            minutes: field(pairs, "minutes").to_owned(),
+            pd_hours: field(pairs, "pd_hours").to_owned(),
+            credential: field(pairs, "credential") == "yes",
+            status: field(pairs, "status").to_owned(),
+        }
+    }
+
+    fn from_item(item: &Item, bands: &[GradeBand], subjects: &[Subject]) -> Self {
+        Self {
+            slug: item.slug.clone(),
+            kind: item.kind.slug().to_owned(),
+            title: item.title.clone(),
+            strand: item.strand.slug().to_owned(),
+            delivery: item.delivery.slug().to_owned(),
+            summary: item.summary.clone(),
+            description: item.description_md.clone(),
+            bands: bands.iter().map(|b| b.slug().to_owned()).collect(),
+            subjects: subjects.iter().map(|s| s.slug().to_owned()).collect(),
+            minutes: item.minutes.to_string(),
+            pd_hours: item.pd_hours().to_string(),
+            credential: item.credential_bearing,
+            status: item.status.as_str().to_owned(),
+        }
+    }
+
+    /// Checks every field; the item's kind is fixed once created.
+    fn parse(&self, kind: Option<ItemKind>) -> Result<NewItem, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let kind = match kind {
+            Some(kind) => Some(kind),
+            None => errors.check("kind", self.kind.parse::<ItemKind>()),
+        };
+        if !is_slug(&self.slug) {
+            errors.add("slug", "Use 3 to 80 lower-case letters, digits and hyphens, such as ai-in-the-math-classroom.");
+        }
+        let title = errors.check("title", required_text(&self.title, "Title", 200));
+        let strand = errors.check("strand", self.strand.parse::<Strand>().map_err(|_| "Choose a strand."));
+        let delivery = match (kind, self.delivery.parse::<Delivery>()) {
+            (Some(kind), Ok(d)) if d.fits(kind) => Some(d),
+            (Some(ItemKind::Course), _) => Some(Delivery::SelfPaced),
+            (Some(ItemKind::Lab), _) => Some(Delivery::HandsOnLab),
+            _ => {
+                errors.add("delivery", "A workshop is live virtual or in person at a hub.");
+                None
+            }
+        };
+        let summary = errors.check("summary", required_text(&self.summary, "Summary", 400));
+        let mut bands = Vec::new();
+        for raw in &self.bands {
+            if let Some(b) = errors.check("grade_band", raw.parse::<GradeBand>()) {
+                bands.push(b);
+            }
+        }
+        if bands.is_empty() {
+            errors.add("grade_band", "Choose at least one grade band.");
+        }
+        let mut subjects = Vec::new();
+        for raw in &self.subjects {
+            if let Some(s) = errors.check("subject", raw.parse::<Subject>()) {
+                subjects.push(s);
+            }
+        }
+        if subjects.is_empty() {
+            errors.add("subject", "Choose at least one subject, or All subjects.");
+        }
+        let minutes = match self.minutes.trim().parse::<i64>() {
+            Ok(m) if (5..=6000).contains(&m) => Some(m),
+            _ => {
+                errors.add("minutes", "Enter the expected time in minutes, 5 to 6000.");
+                None
+            }
+        };
+        let pd_hours = errors.check("pd_hours", PdHours::parse(&self.pd_hours));
+        let status = match self.status.as_str() {
+            "published" => ItemStatus::Published,
+            "archived" => ItemStatus::Archived,
+            _ => ItemStatus::Draft,
+        };
+        match (kind, title, strand, delivery, summary, minutes, pd_hours) {
+            (Some(kind), Some(title), Some(strand), Some(delivery), Some(summary), Some(minutes), Some(pd_hours))
+                if errors.is_empty() =>
+            {
+                Ok(NewItem {
+                    slug: self.slug.clone(),
+                    kind,
+                    strand,
+                    delivery,
+                    title,
+                    summary,
+                    description_md: self.description.trim().to_owned(),
+                    minutes,
+                    pd_hours,
+                    credential_bearing: self.credential,
+                    status,
+                    version: None,
+                    authors: Vec::new(),
+                    license: None,
+                    grade_bands: bands,
+                    subjects,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A choice in the item form.
+pub struct Option_ {
+    value: &'static str,
+    label: &'static str,
+    checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "author/item_form.html")]
+struct ItemFormPage {
+    layout: Layout,
+    action: String,
+    creating: bool,
+    form: ItemForm,
+    kinds: Vec<Option_>,
+    strands: Vec<Option_>,
+    deliveries: Vec<Option_>,
+    bands: Vec<Option_>,
+    subjects: Vec<Option_>,
+    errors: FieldErrors,
+}
+
+/// Which item the form is for: a new one, or an existing one (whose kind is fixed).
+enum Editing {
+    New,
+    Existing(Box<Item>),
+}
+
+impl Editing {
+    fn action(&self) -> String {
+        match self {
+            Self::New => "/author/items/new".into(),
+            Self::Existing(item) => format!("/author/items/{}/edit", item.slug),
+        }
+    }
+}
+
+fn item_form_page(ctx: &RequestContext, editing: &Editing, form: ItemForm, errors: FieldErrors) -> ItemFormPage {
+    let (creating, action) = (matches!(editing, Editing::New), editing.action());
+    let opts = |values: Vec<(&'static str, &'static str)>, chosen: &dyn Fn(&str) -> bool| {
+        values.into_iter().map(|(value, label)| Option_ { value, label, checked: chosen(value) }).collect::<Vec<_>>()
+    };
+    let title = if creating { "New catalog item".to_owned() } else { format!("Edit {}", form.title) };
+    ItemFormPage {
+        layout: Layout::new(title, Some(ctx)),
+        action,
+        creating,
+        kinds: opts(ItemKind::ALL.iter().map(|k| (k.slug(), k.label())).collect(), &|v| v == form.kind),
+        strands: opts(Strand::ALL.iter().map(|k| (k.slug(), k.label())).collect(), &|v| v == form.strand),
+        deliveries: opts(Delivery::ALL.iter().map(|k| (k.slug(), k.label())).collect(), &|v| v == form.delivery),
+        bands: opts(GradeBand::ALL.iter().map(|k| (k.slug(), k.label())).collect(), &|v| {
+            form.bands.iter().any(|b| b == v)
+        }),
+        subjects: opts(Subject::ALL.iter().map(|k| (k.slug(), k.label())).collect(), &|v| {
+            form.subjects.iter().any(|b| b == v)
+        }),
+        form,
+        errors,
+    }
+}
+
+/// `?kind=` on the new-item form.
+#[derive(Debug, Default, Deserialize)]
+pub struct NewItemQuery {
+    kind: Option<String>,
+}
+
+/// The form for a new item.
+pub async fn new_item(ctx: RequestContext, Query(query): Query<NewItemQuery>) -> Result<Response, WebError> {
+    let form = ItemForm {
+        kind: query.kind.unwrap_or_else(|| "course".into()),
+        minutes: "60".into(),
+        pd_hours: "1.0".into(),
+        status: "draft".into(),
+        subjects: vec!["all".into()],
+        ..ItemForm::default()
+    };
+    Ok(render_page(&item_form_page(&ctx, &Editing::New, form, FieldErrors::new()))?.into_response())
+}
+
+/// Creates an item (as a draft unless published at once).
+pub async fn create_item(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    save_item(&state, &ctx, Editing::New, &body).await
+}
+
+/// The form to edit an item's catalog entry.
+pub async fn edit_item(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Path(slug): Path<String>,
+) -> Result<Response, WebError> {
+    let item = authoring::item(&state.app, &slug).await?;
+    let (bands, subjects) = catalog::facets(&state.app.store, item.id).await?;
+    let form = ItemForm::from_item(&item, &bands, &subjects);
+    Ok(render_page(&item_form_page(&ctx, &Editing::Existing(Box::new(item)), form, FieldErrors::new()))?.into_response())
+}
+
+/// Saves an item's catalog entry.
+pub async fn update_item(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let item = authoring::item(&state.app, &slug).await?;
+    save_item(&state, &ctx, Editing::Existing(Box::new(item)), &body).await
+}
+
+/// Checks the form and creates or updates the item; the form comes back with its problems.
+async fn save_item(
+    state: &AppState,
+    ctx: &RequestContext,
+    editing: Editing,
+    body: &[u8],
+) -> Result<Response, WebError> {
+    let session = ctx.session()?;
+    let mut form = ItemForm::from_pairs(&form_pairs(body));
+    let fixed_kind = match &editing {
+        Editing::New => None,
+        Editing::Existing(item) => {
+            form.slug = item.slug.clone();
+            form.kind = item.kind.slug().to_owned();
+            Some(item.kind)
+        }
+    };
+    let new = match form.parse(fixed_kind) {
+        Ok(new) => new,
+        Err(errors) => {
+            return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &item_form_page(ctx, &editing, form, errors));
+        }
+    };
+    let saved = match &editing {
+        Editing::New => authoring::create(&state.app, session.actor(), &new).await.map(|_| "item-created"),
+        Editing::Existing(item) => {
+            authoring::update(&state.app, session.actor(), item, new.clone()).await.map(|()| "item-updated")
+        }
+    };
+    match saved {
+        Ok(notice) => Ok(see_other(&format!("/author/items/{}?notice={notice}", new.slug))),
+        Err(academy_app::Error::Conflict { field, message }) => {
+            let mut errors = FieldErrors::new();
+            errors.add(&field, message);
+            render_with_status(StatusCode::CONFLICT, &item_form_page(ctx, &editing, form, errors))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "author/item.html")]
+struct AuthorItemPage {
+    layout: Layout,
+    item: Item,
+    modules: Vec<(String, Vec<academy_store::catalog::Step>)>,
+    sessions: Vec<(SessionSummary, String)>,
+    enrolled: i64,
+    completed: i64,
+}
+
+/// An item as its authors see it: content, sessions, status.
+pub async fn show_author_item(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Path(slug): Path<String>,
+    Query(query): Query<NoticeQuery>,
+) -> Result<Response, WebError> {
+    let item = authoring::item(&state.app, &slug).await?;
+    let steps = catalog::steps(&state.app.store, item.id).await?;
+    let modules = catalog::modules(&state.app.store, item.id)
+        .await?
+        .into_iter()
+        .map(|m| {
+            let in_module = steps.iter().filter(|s| s.module_id == m.id).cloned().collect();
+            (m.title, in_module)
+        })
+        .collect();
+    let sessions = workshops::sessions_for_item(&state.app.store, item.id, time::now() - chrono::Duration::days(365))
+        .await?
+        .into_iter()
+        .map(|s| {
+            let when = session_time(&s.session);
+            (s, when)
+        })
+        .collect();
+    let counts = academy_store::progress::item_counts(&state.app.store, item.id).await?;
+    let count = |status: &str| counts.iter().find(|(s, _)| s == status).map_or(0, |(_, n)| *n);
+    let page = AuthorItemPage {
+        layout: Layout::new(format!("Authoring: {}", item.title), Some(&ctx))
+            .with_notice(notice_text(query.notice.as_deref())),
+        enrolled: counts.iter().filter(|(s, _)| s != "withdrawn").map(|(_, n)| n).sum(),
+        completed: count("completed"),
+        item,
+        modules,
+        sessions,
+    };
+    Ok(render_page(&page)?.into_response())
+}
+
+/// Fields of the status form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct StatusForm {
+    status: String,
+}
+
+/// Publishes, unpublishes or archives an item.
+pub async fn set_item_status(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Path(slug): Path<String>,
+    axum::Form(form): axum::Form<StatusForm>,
+) -> Result<Response, WebError> {
+    let session = ctx.session()?;
+    let item = authoring::item(&state.app, &slug).await?;
+    let status = ItemStatus::try_from(form.status.clone()).map_err(WebError::BadRequest)?;
+    authoring::set_status(&state.app, session.actor(), &item, status).await?;
+    Ok(see_other(&format!("/author/items/{slug}?notice=status-changed")))
+}
