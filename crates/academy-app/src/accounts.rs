@@ -1,6 +1,13 @@
 //! Accounts: signing in and out, sessions, changing and resetting passwords, and accepting an
 //! invitation. Passwords are hashed with argon2id on a blocking thread, never on the async
 //! runtime's workers.
+//!
+//! Guessing is slowed down, never answered with a lockout that anyone could set off against a
+//! teacher ([`Throttle`]): by client address, with a limit a school's shared address fits; by
+//! account (known or not, so unknown emails are answered the same), five quick tries and then
+//! one every half minute; and a browser that has signed in to the account before carries a
+//! signed device cookie that exempts it from the account's limit, so the account's owner can
+//! still sign in while somebody else is guessing.
 
 use crate::account_emails::{Purpose, SendAccountEmail};
 use crate::{Actor, App, Error, Result};
@@ -11,8 +18,11 @@ use academy_core::{Email, FieldErrors, time};
 use academy_store::sessions::{self, NewSession, TokenPurpose};
 use academy_store::users::{self, User};
 use academy_store::{audit, jobs};
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::time::Duration as StdDuration;
 
 /// Where a request came from, as recorded with a new session.
 #[derive(Debug, Clone, Default)]
@@ -21,6 +31,89 @@ pub struct Client {
     pub ip: Option<IpAddr>,
     /// The client's software, as it says.
     pub user_agent: Option<String>,
+    /// The device cookie the browser sent, if any.
+    pub device: Option<String>,
+}
+
+/// Quick tries an account allows from browsers it does not know.
+pub const ACCOUNT_BURST: u32 = 5;
+/// After those, one more try each this often.
+pub const ACCOUNT_PERIOD: StdDuration = StdDuration::from_secs(30);
+/// Tries a known browser (one holding the account's device cookie) may make a minute.
+pub const DEVICE_PER_MINUTE: u32 = 10;
+/// How long a device cookie is good for.
+pub const DEVICE_DAYS: i64 = 365;
+
+/// In-memory sign-in limits, by client address, by account and by known device. (In a
+/// deployment of several servers each keeps its own; an attacker spreading guesses over them
+/// gains only the number of servers.)
+pub struct Throttle {
+    by_address: DefaultKeyedRateLimiter<IpAddr>,
+    by_account: DefaultKeyedRateLimiter<String>,
+    by_device: DefaultKeyedRateLimiter<String>,
+}
+
+impl std::fmt::Debug for Throttle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Throttle")
+    }
+}
+
+impl Throttle {
+    /// Limits with `per_minute` attempts a minute from one address.
+    pub fn new(per_minute: u32) -> Self {
+        let per_minute = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
+        let burst = NonZeroU32::new(ACCOUNT_BURST).unwrap_or(NonZeroU32::MIN);
+        let account =
+            Quota::with_period(ACCOUNT_PERIOD).map_or_else(|| Quota::per_minute(burst), |q| q.allow_burst(burst));
+        let device = Quota::per_minute(NonZeroU32::new(DEVICE_PER_MINUTE).unwrap_or(NonZeroU32::MIN));
+        Self {
+            by_address: RateLimiter::keyed(Quota::per_minute(per_minute)),
+            by_account: RateLimiter::keyed(account),
+            by_device: RateLimiter::keyed(device),
+        }
+    }
+
+    /// Counts an attempt from `ip` (sign-in, password reset); `Err` holds the seconds to wait.
+    pub fn address(&self, ip: Option<IpAddr>) -> Result<(), u64> {
+        let Some(ip) = ip else { return Ok(()) };
+        self.by_address.check_key(&ip).map_err(|not_until| wait_seconds(&not_until))
+    }
+
+    fn account(&self, email: &Email, device: Option<&str>) -> Result<(), u64> {
+        match device {
+            Some(device) => self.by_device.check_key(&device.to_owned()),
+            None => self.by_account.check_key(&email.as_str().to_owned()),
+        }
+        .map_err(|not_until| wait_seconds(&not_until))
+    }
+
+    /// Forgets keys that have fully recovered (housekeeping).
+    pub fn retain_recent(&self) {
+        self.by_address.retain_recent();
+        self.by_account.retain_recent();
+        self.by_device.retain_recent();
+    }
+}
+
+fn wait_seconds(not_until: &governor::NotUntil<governor::clock::QuantaInstant>) -> u64 {
+    use governor::clock::{Clock, DefaultClock};
+    not_until.wait_time_from(DefaultClock::default().now()).as_secs().max(1)
+}
+
+/// A device cookie for `email`: `v1.<nonce>.<signature>`, signed with the secret key over the
+/// email and the nonce, so it cannot be made for another account or forged.
+fn device_cookie(app: &App, email: &Email) -> String {
+    let nonce = SecretToken::generate();
+    let signature = app.secrets.sign(&format!("{}|{}", email.as_str(), nonce.expose()));
+    format!("v1.{}.{signature}", nonce.expose())
+}
+
+/// The device's own key (its nonce) when `cookie` is a valid device cookie for `email`.
+fn known_device<'a>(app: &App, email: &Email, cookie: Option<&'a str>) -> Option<&'a str> {
+    let mut parts = cookie?.splitn(3, '.');
+    let (version, nonce, signature) = (parts.next()?, parts.next()?, parts.next()?);
+    (version == "v1" && app.secrets.verify(&format!("{}|{}", email.as_str(), nonce), signature)).then_some(nonce)
 }
 
 /// Starts a session for `user_id`, ending `replacing` (the request's old session) so that the
@@ -57,31 +150,43 @@ pub async fn end_session(app: &App, token_hash: &TokenHash) -> Result<()> {
 /// How a sign-in ended.
 #[derive(Debug)]
 pub enum SignIn {
-    /// Signed in: the new session's secret.
-    Started(SecretToken),
+    /// Signed in: the new session's secret, and a device cookie to keep this browser known.
+    Started {
+        /// The session cookie's secret.
+        session: SecretToken,
+        /// The device cookie's value.
+        device: String,
+    },
     /// The email or password is not right (the same answer for unknown emails).
     Wrong,
-    /// Too many failures: the account is locked until then.
-    Locked(DateTime<Utc>),
+    /// Too many attempts from this address or for this account: try again in this many
+    /// seconds (the same answer for unknown emails).
+    Slowed(u64),
 }
 
-/// Checks an email and password and starts a session. Unknown emails cost the same time as
-/// known ones, so the answer does not reveal who has an account.
+/// Checks an email and password and starts a session, within the [`Throttle`]'s limits.
+/// Unknown emails cost the same time and meet the same limits as known ones, so the answer
+/// does not reveal who has an account.
 pub async fn sign_in(
     app: &App,
+    throttle: &Throttle,
     email: &Email,
     password: String,
     replacing: Option<&TokenHash>,
     client: &Client,
 ) -> Result<SignIn> {
+    if let Err(wait) = throttle.address(client.ip) {
+        return Ok(SignIn::Slowed(wait));
+    }
+    let device = known_device(app, email, client.device.as_deref());
+    if let Err(wait) = throttle.account(email, device) {
+        return Ok(SignIn::Slowed(wait));
+    }
     let now = time::now();
     let Some(account) = users::credentials(&app.store, email).await? else {
         blocking(move || verify_against_dummy(&password)).await?;
         return Ok(SignIn::Wrong);
     };
-    if let Some(until) = account.locked_until.filter(|until| *until > now) {
-        return Ok(SignIn::Locked(until));
-    }
     let hash = account.password_hash.clone().filter(|_| account.status == UserStatus::Active);
     let verified = blocking(move || match hash {
         Some(hash) => PasswordHash::from_stored(hash).verify(&password),
@@ -92,14 +197,15 @@ pub async fn sign_in(
     })
     .await?;
     if !verified {
-        if let Some(until) = users::record_failed_sign_in(&app.store, account.id, now).await? {
-            tracing::warn!(user_id = account.id, "account locked after repeated failed sign-ins");
-            return Ok(SignIn::Locked(until));
+        let failures = users::record_failed_sign_in(&app.store, account.id, now).await?;
+        if failures % 10 == 0 {
+            tracing::warn!(user_id = account.id, failures, "repeated failed sign-ins");
         }
         return Ok(SignIn::Wrong);
     }
     users::record_sign_in(&app.store, account.id, now).await?;
-    Ok(SignIn::Started(start_session(app, account.id, replacing, client).await?))
+    let session = start_session(app, account.id, replacing, client).await?;
+    Ok(SignIn::Started { session, device: device_cookie(app, email) })
 }
 
 /// Queues a reset email when an account with `email` exists and is not disabled. Callers

@@ -32,7 +32,8 @@ pub struct Config {
     pub workers: usize,
     /// Most database connections.
     pub db_max_connections: u32,
-    /// Sign-in attempts allowed per client address per minute.
+    /// Sign-in and reset attempts allowed per client address per minute (a school's shared
+    /// address carries a whole workshop room).
     pub sign_in_per_minute: u32,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_proxy_headers: bool,
@@ -45,6 +46,18 @@ pub struct Config {
     pub did_web_domain: Option<String>,
     /// When set, `/metrics` answers only requests with `Authorization: Bearer <token>`.
     pub metrics_token: Option<SecretSetting>,
+    /// Longest wait for a request's head (also the idle time allowed between requests on one
+    /// connection): slow or silent clients are closed.
+    pub header_read_timeout: std::time::Duration,
+    /// Most connections open at once.
+    pub max_connections: usize,
+    /// The key that seals secrets at rest and signs device cookies (base64, 32 bytes); when
+    /// unset, the key in `secret_key_file` (made on first start).
+    pub secret_key: Option<SecretSetting>,
+    /// Keys sealed values may still be under, during a rotation.
+    pub secret_key_previous: Vec<SecretSetting>,
+    /// Where the key lives when `secret_key` is unset (`<data dir>/secret.key`).
+    pub secret_key_file: PathBuf,
 }
 
 /// A secret setting: compared without leaking timing, never printed.
@@ -52,6 +65,11 @@ pub struct Config {
 pub struct SecretSetting(String);
 
 impl SecretSetting {
+    /// The secret itself, for the one place that uses it.
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+
     /// Whether `presented` is the secret.
     pub fn matches(&self, presented: &str) -> bool {
         academy_core::token::digest_eq(presented, &self.0)
@@ -106,6 +124,11 @@ struct Raw {
     goal_teachers: i64,
     did_web_domain: Option<String>,
     metrics_token: Option<String>,
+    header_read_timeout_seconds: u64,
+    max_connections: usize,
+    secret_key: Option<String>,
+    secret_key_previous: Option<String>,
+    secret_key_file: Option<PathBuf>,
 }
 
 impl Default for Raw {
@@ -120,12 +143,17 @@ impl Default for Raw {
             log_format: LogFormat::Text,
             workers: 2,
             db_max_connections: 16,
-            sign_in_per_minute: 10,
+            sign_in_per_minute: 120,
             trust_proxy_headers: false,
             session_days: 7,
             goal_teachers: 400_000,
             did_web_domain: None,
             metrics_token: None,
+            header_read_timeout_seconds: 20,
+            max_connections: 1024,
+            secret_key: None,
+            secret_key_previous: None,
+            secret_key_file: None,
         }
     }
 }
@@ -260,6 +288,24 @@ impl Config {
                 "metrics_token: use at least 16 printable characters without spaces (ACADEMY_METRICS_TOKEN)".into(),
             ));
         }
+        let secret_key = raw.secret_key.map(|k| k.trim().to_owned()).filter(|k| !k.is_empty()).map(SecretSetting);
+        let secret_key_previous = raw
+            .secret_key_previous
+            .iter()
+            .flat_map(|keys| keys.split(','))
+            .map(str::trim)
+            .filter(|k| !k.is_empty())
+            .map(|k| SecretSetting(k.to_owned()))
+            .collect();
+        let secret_key_file = raw.secret_key_file.unwrap_or_else(|| raw.data_dir.join("secret.key"));
+        if !(1..=600).contains(&raw.header_read_timeout_seconds) {
+            return Err(ConfigError(
+                "header_read_timeout_seconds: use 1 to 600 (ACADEMY_HEADER_READ_TIMEOUT_SECONDS)".into(),
+            ));
+        }
+        if !(1..=1_000_000).contains(&raw.max_connections) {
+            return Err(ConfigError("max_connections: use 1 to 1000000 (ACADEMY_MAX_CONNECTIONS)".into()));
+        }
         if raw.goal_teachers < 1 {
             return Err(ConfigError("goal_teachers: use a positive number (ACADEMY_GOAL_TEACHERS)".into()));
         }
@@ -280,6 +326,11 @@ impl Config {
             goal_teachers: raw.goal_teachers,
             did_web_domain,
             metrics_token: metrics_token.map(SecretSetting),
+            header_read_timeout: std::time::Duration::from_secs(raw.header_read_timeout_seconds),
+            max_connections: raw.max_connections,
+            secret_key,
+            secret_key_previous,
+            secret_key_file,
         })
     }
 
@@ -296,6 +347,14 @@ impl Config {
     /// Whether people reach the server over TLS, so cookies must be `Secure`.
     pub fn is_https(&self) -> bool {
         self.public_url.is_https()
+    }
+
+    /// The embedded database's file, when the database is SQLite on disk.
+    pub fn sqlite_file(&self) -> Option<PathBuf> {
+        let rest = self.database_url.strip_prefix("sqlite:")?;
+        let rest = rest.strip_prefix("//").unwrap_or(rest);
+        let path = rest.split('?').next().unwrap_or(rest);
+        (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
     }
 
     /// The database URL with any password hidden, for logs.
@@ -360,10 +419,45 @@ impl std::fmt::Display for PublicUrl {
     }
 }
 
-/// Creates the data directory (and its parents) if it is missing.
+/// Creates the data directory (and its parents) if it is missing, readable by its owner only
+/// (mode 0700): it holds the database and the secret key.
 pub fn create_data_dir(dir: &Path) -> anyhow::Result<()> {
     use anyhow::Context;
-    std::fs::create_dir_all(dir).with_context(|| format!("creating the data directory {}", dir.display()))
+    std::fs::create_dir_all(dir).with_context(|| format!("creating the data directory {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("making the data directory {} private", dir.display()))?;
+    }
+    Ok(())
+}
+
+/// Writes a new file readable by its owner only (mode 0600); an existing file is refused.
+pub fn write_private_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path)?.write_all(contents)
+}
+
+/// Makes an existing file readable by its owner only (mode 0600), or creates it empty so.
+/// SQLite gives its `-wal` and `-shm` files the database file's mode.
+pub fn ensure_private_file(path: &Path) -> std::io::Result<()> {
+    if !path.exists() {
+        return write_private_file(path, b"");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(())
 }
 
 fn url_for_bind(bind: SocketAddr) -> Result<Url, ConfigError> {
@@ -432,6 +526,25 @@ mod tests {
         assert_eq!(with(&[("metrics_token", "  ")]).expect("blank is unset").metrics_token, None);
         let config = with(&[("metrics_token", "scrape-token-0123456789")]).expect("valid token");
         assert!(!format!("{config:?}").contains("scrape-token"), "the token is never printed");
+    }
+
+    #[test]
+    fn the_sqlite_file_is_found_in_its_url() {
+        let file = |url: &str| with(&[("database_url", url)]).expect("valid").sqlite_file();
+        assert_eq!(file("sqlite://academy-data/academy.db"), Some(PathBuf::from("academy-data/academy.db")));
+        assert_eq!(file("sqlite:///var/lib/academy/a.db?mode=rwc"), Some(PathBuf::from("/var/lib/academy/a.db")));
+        assert_eq!(file("sqlite::memory:"), None);
+        assert_eq!(file("postgres://db/academy"), None);
+    }
+
+    #[test]
+    fn secret_keys_come_from_the_environment_or_a_file() {
+        let config = with(&[]).expect("defaults");
+        assert_eq!(config.secret_key_file, PathBuf::from("academy-data/secret.key"));
+        assert!(config.secret_key.is_none() && config.secret_key_previous.is_empty());
+        let config = with(&[("secret_key", "a2V5"), ("secret_key_previous", "b2xk, b2xkZXI=")]).expect("valid");
+        assert_eq!(config.secret_key_previous.len(), 2);
+        assert!(!format!("{config:?}").contains("a2V5"), "keys are never printed");
     }
 
     #[test]

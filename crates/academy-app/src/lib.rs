@@ -21,6 +21,8 @@
 //! - [`imports`]: bulk loads, all or nothing — NCES CCD directory files, course packages.
 //! - [`jobs`]: the job worker, housekeeping and the dispatch of each kind of job (a kind's
 //!   payload and `run` live beside the use case that queues it); [`mail`]: SMTP or the outbox.
+//! - [`secrets`]: secrets at rest (sealed with a key kept outside the database) and device
+//!   cookie signatures.
 //! - [`demo`]: the demo program `academy serve --demo` loads.
 
 pub mod account_emails;
@@ -35,11 +37,13 @@ pub mod learn;
 pub mod mail;
 pub mod orgs;
 pub mod people;
+pub mod secrets;
 
 pub use error::{Error, Result};
 
 use crate::config::Config;
 use crate::mail::Mailer;
+use crate::secrets::SecretBox;
 use academy_core::Principal;
 use academy_core::learning::RuleRegistry;
 use academy_store::{Store, StoreOptions};
@@ -58,6 +62,8 @@ pub struct App {
     /// Completion rules for lab tasks, by name: built once, and used by the player and by
     /// every read of a course package, so a rule registered here is accepted everywhere.
     pub rules: Arc<RuleRegistry>,
+    /// Seals secrets at rest and signs device cookies.
+    pub secrets: Arc<SecretBox>,
 }
 
 impl App {
@@ -69,21 +75,36 @@ impl App {
     /// The application with its own completion-rule registry.
     pub fn with_rules(store: Store, config: Config, rules: RuleRegistry) -> anyhow::Result<Self> {
         let mailer = Mailer::new(&config)?;
-        Ok(Self { store, config: Arc::new(config), mailer: Arc::new(mailer), rules: Arc::new(rules) })
+        let secrets = SecretBox::load(&config)?;
+        Ok(Self {
+            store,
+            config: Arc::new(config),
+            mailer: Arc::new(mailer),
+            rules: Arc::new(rules),
+            secrets: Arc::new(secrets),
+        })
     }
 }
 
 /// Opens the configured database and applies its migrations: the one way every part of
 /// Academy opens its store. For SQLite the data directory is created first.
 pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
-    if config.database_url.starts_with("sqlite:") {
-        config::create_data_dir(&config.data_dir)?;
+    if let Some(file) = config.sqlite_file() {
+        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+            config::create_data_dir(dir)?;
+        }
+        // The database file is made private before SQLite opens it; its journal files follow.
+        config::ensure_private_file(&file).with_context(|| format!("making {} private", file.display()))?;
     }
     let options = StoreOptions { max_connections: config.db_max_connections, ..StoreOptions::default() };
     let store = Store::connect(&config.database_url, &options)
         .await
         .with_context(|| format!("opening the database {}", config.database_url_redacted()))?;
     store.migrate().await.context("applying migrations")?;
+    let hashed = learn::workshops::hash_plain_feed_secrets(&store).await.context("storing feed secrets as digests")?;
+    if hashed > 0 {
+        tracing::info!(feeds = hashed, "calendar-feed secrets are now stored as digests");
+    }
     Ok(store)
 }
 

@@ -61,16 +61,6 @@ impl std::fmt::Display for DisplayName {
     }
 }
 
-/// Failed sign-ins in a row after which an account is locked.
-pub const LOCKOUT_THRESHOLD: i64 = 5;
-/// How long a lockout lasts.
-pub const LOCKOUT_MINUTES: i64 = 15;
-
-/// Whether an account with `failed_in_a_row` failures should now be locked.
-pub fn should_lock(failed_in_a_row: i64) -> bool {
-    failed_in_a_row >= LOCKOUT_THRESHOLD
-}
-
 /// The email a new account is created with, with the name it will show.
 #[derive(Debug, Clone)]
 pub struct NewUser {
@@ -89,12 +79,6 @@ pub struct NewUser {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn lockout_after_threshold() {
-        assert!(!should_lock(LOCKOUT_THRESHOLD - 1));
-        assert!(should_lock(LOCKOUT_THRESHOLD));
-    }
 
     #[test]
     fn names_are_trimmed_and_required() {

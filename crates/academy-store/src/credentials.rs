@@ -14,8 +14,26 @@ pub struct IssuerKey {
     pub verification_method: String,
     /// Public key (multibase).
     pub public_key: String,
-    /// Secret key (base64); never leaves the server.
+    /// Secret key, sealed with the server's secret key (older databases: base64); never
+    /// leaves the server.
     pub secret_key: String,
+}
+
+/// Every issuer key (for re-sealing their secrets under a new key).
+pub async fn all_keys<'c>(exec: impl Into<Exec<'c>>) -> Result<Vec<IssuerKey>, StoreError> {
+    query("SELECT id, did, verification_method, public_key, secret_key FROM issuer_keys ORDER BY id")
+        .fetch_all(exec)
+        .await
+}
+
+/// Replaces the stored (sealed) secret of issuer key `id`.
+pub async fn set_secret_key(tx: &mut Tx, id: i64, secret_key: &str) -> Result<(), StoreError> {
+    query("UPDATE issuer_keys SET secret_key = $2 WHERE id = $1")
+        .bind(id)
+        .bind(secret_key)
+        .execute(tx)
+        .await
+        .map(|_| ())
 }
 
 /// The active issuer key.

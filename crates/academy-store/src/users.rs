@@ -4,9 +4,9 @@ use crate::orgs::escape_like;
 use crate::{Exec, StoreError, Tx, query};
 use academy_core::access::{Grant, Role};
 use academy_core::org::subtree_bounds;
-use academy_core::user::{LOCKOUT_MINUTES, LOCKOUT_THRESHOLD, NewUser, UserStatus};
+use academy_core::user::{NewUser, UserStatus};
 use academy_core::{Email, OrgKind, OrgPath};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 
 /// A person.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow, serde::Serialize)]
@@ -43,8 +43,6 @@ pub struct Credentials {
     pub status: UserStatus,
     /// Failed attempts in a row.
     pub failed_logins: i64,
-    /// Locked until this instant.
-    pub locked_until: Option<DateTime<Utc>>,
 }
 
 /// One role grant with the node it sits on.
@@ -132,45 +130,34 @@ pub async fn by_email<'c>(exec: impl Into<Exec<'c>>, email: &Email) -> Result<Op
 
 /// What sign-in needs, by email.
 pub async fn credentials<'c>(exec: impl Into<Exec<'c>>, email: &Email) -> Result<Option<Credentials>, StoreError> {
-    query("SELECT id, password_hash, status, failed_logins, locked_until FROM users WHERE email = $1")
+    query("SELECT id, password_hash, status, failed_logins FROM users WHERE email = $1")
         .bind(email)
         .fetch_optional(exec)
         .await
 }
 
-/// Counts a failed sign-in and locks the account when the threshold is reached. Returns the
-/// lock's end when the account is now locked.
+/// Counts a failed sign-in (shown to admins; sign-in is slowed down in memory, never locked,
+/// so that nobody can lock a teacher out by guessing). Returns the failures in a row.
 pub async fn record_failed_sign_in<'c>(
     exec: impl Into<Exec<'c>>,
     id: i64,
     now: DateTime<Utc>,
-) -> Result<Option<DateTime<Utc>>, StoreError> {
-    let lock_until = now + Duration::minutes(LOCKOUT_MINUTES);
-    let (locked_until,): (Option<DateTime<Utc>>,) = query(
-        "UPDATE users SET failed_logins = failed_logins + 1,
-                locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END,
-                updated_at = $4
-         WHERE id = $1 RETURNING locked_until",
-    )
-    .bind(id)
-    .bind(LOCKOUT_THRESHOLD)
-    .bind(lock_until)
-    .bind(now)
-    .fetch_one(exec)
-    .await?;
-    Ok(locked_until.filter(|until| *until > now))
+) -> Result<i64, StoreError> {
+    query("UPDATE users SET failed_logins = failed_logins + 1, updated_at = $2 WHERE id = $1 RETURNING failed_logins")
+        .bind(id)
+        .bind(now)
+        .fetch_i64(exec)
+        .await
 }
 
 /// Records a successful sign-in: failures and lock cleared.
 pub async fn record_sign_in<'c>(exec: impl Into<Exec<'c>>, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
-    query(
-        "UPDATE users SET failed_logins = 0, locked_until = NULL, last_sign_in_at = $2, updated_at = $2 WHERE id = $1",
-    )
-    .bind(id)
-    .bind(now)
-    .execute(exec)
-    .await
-    .map(|_| ())
+    query("UPDATE users SET failed_logins = 0, last_sign_in_at = $2, updated_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(now)
+        .execute(exec)
+        .await
+        .map(|_| ())
 }
 
 /// Sets a new password hash; an invited account becomes active, a lock is lifted.

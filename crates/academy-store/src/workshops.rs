@@ -557,36 +557,51 @@ pub async fn my_sessions<'c>(
     .await
 }
 
-/// The calendar-feed token of a person, creating one if needed.
-pub async fn feed_token(tx: &mut Tx, user_id: i64, fresh: &str, now: DateTime<Utc>) -> Result<String, StoreError> {
+/// Makes a person's calendar feed with the digest of its secret, unless they have one.
+/// Returns whether it was made now.
+pub async fn create_feed(tx: &mut Tx, user_id: i64, token_hash: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
     query(
         "INSERT INTO calendar_feeds (user_id, token, created_at) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO NOTHING",
     )
     .bind(user_id)
-    .bind(fresh)
+    .bind(token_hash)
     .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    let (token,): (String,) =
-        query("SELECT token FROM calendar_feeds WHERE user_id = $1").bind(user_id).fetch_one(tx).await?;
-    Ok(token)
+    .execute(tx)
+    .await
+    .map(|n| n == 1)
 }
 
-/// Replaces a person's feed token (the old feed URL stops working).
-pub async fn reset_feed_token(tx: &mut Tx, user_id: i64, fresh: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+/// Replaces a person's feed secret (the old feed address stops working).
+pub async fn reset_feed(tx: &mut Tx, user_id: i64, token_hash: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
     query("DELETE FROM calendar_feeds WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
     query("INSERT INTO calendar_feeds (user_id, token, created_at) VALUES ($1, $2, $3)")
         .bind(user_id)
-        .bind(fresh)
+        .bind(token_hash)
         .bind(now)
         .execute(tx)
         .await
         .map(|_| ())
 }
 
-/// The person a feed token belongs to.
-pub async fn feed_owner<'c>(exec: impl Into<Exec<'c>>, token: &str) -> Result<Option<i64>, StoreError> {
+/// The person whose feed secret has this digest.
+pub async fn feed_owner<'c>(exec: impl Into<Exec<'c>>, token_hash: &str) -> Result<Option<i64>, StoreError> {
     let row: Option<(i64,)> =
-        query("SELECT user_id FROM calendar_feeds WHERE token = $1").bind(token).fetch_optional(exec).await?;
+        query("SELECT user_id FROM calendar_feeds WHERE token = $1").bind(token_hash).fetch_optional(exec).await?;
     Ok(row.map(|r| r.0))
+}
+
+/// Feeds made before their secrets were stored as digests: (person, secret). A secret is
+/// 43 characters, a digest 64.
+pub async fn feeds_stored_in_plain<'c>(exec: impl Into<Exec<'c>>) -> Result<Vec<(i64, String)>, StoreError> {
+    query("SELECT user_id, token FROM calendar_feeds WHERE LENGTH(token) = 43").fetch_all(exec).await
+}
+
+/// Replaces a feed's plain secret with its digest.
+pub async fn store_feed_digest(tx: &mut Tx, user_id: i64, token_hash: &str) -> Result<(), StoreError> {
+    query("UPDATE calendar_feeds SET token = $2 WHERE user_id = $1")
+        .bind(user_id)
+        .bind(token_hash)
+        .execute(tx)
+        .await
+        .map(|_| ())
 }

@@ -55,6 +55,8 @@ pub struct RequestContext {
     pub client_ip: Option<IpAddr>,
     /// The client's software, as it says.
     pub user_agent: Option<String>,
+    /// The device cookie it sent (checked by the sign-in use case).
+    pub device: Option<String>,
 }
 
 impl Session {
@@ -70,9 +72,9 @@ impl RequestContext {
         self.session.as_ref().ok_or(WebError::SignInRequired)
     }
 
-    /// Where the request came from, for a new session's record.
+    /// Where the request came from, for a new session's record and sign-in limits.
     pub fn client(&self) -> Client {
-        Client { ip: self.client_ip, user_agent: self.user_agent.clone() }
+        Client { ip: self.client_ip, user_agent: self.user_agent.clone(), device: self.device.clone() }
     }
 }
 
@@ -93,15 +95,17 @@ pub struct CookieNames {
     pub session: &'static str,
     /// The signed-out visitor's CSRF cookie.
     pub csrf: &'static str,
+    /// The device cookie: this browser has signed in to an account before.
+    pub device: &'static str,
 }
 
 impl CookieNames {
     /// The names for this deployment.
     pub fn for_https(https: bool) -> Self {
         if https {
-            Self { session: "__Host-academy_session", csrf: "__Host-academy_csrf" }
+            Self { session: "__Host-academy_session", csrf: "__Host-academy_csrf", device: "__Host-academy_device" }
         } else {
-            Self { session: "academy_session", csrf: "academy_csrf" }
+            Self { session: "academy_session", csrf: "academy_csrf", device: "academy_device" }
         }
     }
 }
@@ -140,7 +144,9 @@ pub async fn load_context(State(state): State<AppState>, mut request: Request, n
     let client_ip = client_ip(&request, state.app.config.trust_proxy_headers);
     let user_agent =
         request.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(|s| s.chars().take(300).collect());
-    let context = RequestContext { session, csrf_token, path: request.uri().path().to_owned(), client_ip, user_agent };
+    let device = jar.get(names.device).map(|c| c.value().chars().take(200).collect());
+    let context =
+        RequestContext { session, csrf_token, path: request.uri().path().to_owned(), client_ip, user_agent, device };
     request.extensions_mut().insert(context);
     let mut response = next.run(request).await;
     let https = state.app.config.is_https();
@@ -202,6 +208,14 @@ fn base_cookie(name: &'static str, value: String, https: bool) -> Cookie<'static
 /// Sets the cookie of a new session on `response`.
 pub fn set_session_cookie(state: &AppState, token: &SecretToken, response: &mut Response) {
     append_cookie(response.headers_mut(), &session_cookie(state, token));
+}
+
+/// Sets the device cookie that keeps this browser known to the account it signed in to.
+pub fn set_device_cookie(state: &AppState, value: &str, response: &mut Response) {
+    let https = state.app.config.is_https();
+    let mut cookie = base_cookie(CookieNames::for_https(https).device, value.to_owned(), https);
+    cookie.set_max_age(cookie::time::Duration::days(academy_app::accounts::DEVICE_DAYS));
+    append_cookie(response.headers_mut(), &cookie);
 }
 
 /// Clears the session cookie on `response`.
@@ -284,6 +298,9 @@ async fn check(state: &AppState, spec: &RouteSpec, mut request: Request) -> Resu
         Decision::SignInRequired => return Err(sign_in_required(spec, &request)),
         Decision::Forbidden => return Err(WebError::Forbidden.into_response()),
     }
+    if let Some(query) = request.uri().query() {
+        check_utf8(query.as_bytes(), "The address").map_err(IntoResponse::into_response)?;
+    }
     if is_unsafe(request.method()) {
         let expected = context.map(|c| c.csrf_token).unwrap_or_default();
         request = verify_csrf(request, &expected).await.map_err(IntoResponse::into_response)?;
@@ -352,6 +369,38 @@ fn sign_in_required(spec: &RouteSpec, request: &Request) -> Response {
     Redirect::to(&location).into_response()
 }
 
+/// Refuses URL-encoded input (a form body, a query string) whose names or values are not UTF-8
+/// once decoded: they would otherwise be read with replacement characters and stored so.
+fn check_utf8(encoded: &[u8], what: &str) -> Result<(), WebError> {
+    let valid = encoded.split(|b| *b == b'&').flat_map(|pair| pair.splitn(2, |b| *b == b'=')).all(|part| {
+        let decoded: Vec<u8> = percent_decode_plus(part);
+        std::str::from_utf8(&decoded).is_ok()
+    });
+    if valid { Ok(()) } else { Err(WebError::BadRequest(format!("{what} holds text that is not valid UTF-8."))) }
+}
+
+/// Decodes `application/x-www-form-urlencoded` bytes: `+` is a space, `%XX` a byte.
+fn percent_decode_plus(input: &[u8]) -> Vec<u8> {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(input.len());
+    let mut i = 0;
+    while i < input.len() {
+        match input[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < input.len() => match (hex(input[i + 1]), hex(input[i + 2])) {
+                (Some(high), Some(low)) => {
+                    out.push(high * 16 + low);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            byte => out.push(byte),
+        }
+        i += 1;
+    }
+    out
+}
+
 fn is_unsafe(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
@@ -384,11 +433,28 @@ async fn verify_csrf(request: Request, expected: &str) -> Result<Request, WebErr
     }
     let (parts, body) = request.into_parts();
     let bytes = axum::body::to_bytes(body, FORM_LIMIT).await.map_err(|_| WebError::PayloadTooLarge)?;
+    check_utf8(&bytes, "The form")?;
     let given = url::form_urlencoded::parse(&bytes).find(|(k, _)| k == "csrf_token").map(|(_, v)| v.into_owned());
     match given {
         Some(given) if !expected.is_empty() && constant_time_eq(&given, expected) => {
             Ok(Request::from_parts(parts, Body::from(bytes)))
         }
         _ => Err(WebError::CsrfFailed),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_encoded_text_must_be_utf8() {
+        assert!(check_utf8(b"name=Caf%C3%A9+club&csrf_token=x", "form").is_ok());
+        assert!(check_utf8(b"q=100%25&x", "form").is_ok(), "a literal percent sign");
+        assert!(check_utf8(b"name=%FF%FE", "form").is_err());
+        assert!(check_utf8(b"%C3=1", "form").is_err(), "names too");
+        assert!(check_utf8(b"name=%E2%82", "form").is_err(), "a cut-off sequence");
+        assert!(check_utf8(b"name=%", "form").is_ok(), "a stray percent is kept as text");
+        assert_eq!(percent_decode_plus(b"a+b%20c%zz"), b"a b c%zz");
     }
 }

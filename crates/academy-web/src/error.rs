@@ -139,16 +139,22 @@ impl WebError {
             }
             Self::RateLimited { retry_after } => (
                 StatusCode::TOO_MANY_REQUESTS,
-                body(
-                    "rate_limited",
-                    &format!("Too many attempts. Try again in {} minute(s).", retry_after.div_ceil(60).max(1)),
-                ),
+                body("rate_limited", &format!("Too many attempts. Try again in {}.", wait_in_words(*retry_after))),
             ),
             Self::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 body("internal", "Something went wrong on our side. It has been logged; please try again."),
             ),
         }
+    }
+}
+
+/// A wait in words: "1 second", "30 seconds", "2 minutes".
+pub fn wait_in_words(seconds: u64) -> String {
+    match seconds {
+        0 | 1 => "1 second".to_owned(),
+        s if s < 120 => format!("{s} seconds"),
+        s => format!("{} minutes", s.div_ceil(60)),
     }
 }
 

@@ -11,6 +11,7 @@
 //!   helpers the learning pages share.
 //! - [`error`]: the one error type, rendered as an accessible page or a JSON body.
 //! - [`metrics`]: Prometheus request metrics; [`state`]: what handlers share.
+//! - [`serve`]: the accept loop (header-read timeout, connection limit, graceful shutdown).
 //! - [`Server`]: starts all of it (with the job worker and housekeeping) on a listener and
 //!   shuts it down gracefully.
 
@@ -22,6 +23,7 @@ pub mod metrics;
 pub mod pages;
 pub mod route_spec;
 pub mod routes;
+pub mod serve;
 pub mod state;
 
 use crate::route_spec::RouteTable;
@@ -147,16 +149,17 @@ impl Server {
         let (shutdown, _) = watch::channel(false);
         let mut tasks = JoinSet::new();
 
-        let service = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-        let mut stop = shutdown.subscribe();
-        tasks.spawn(async move {
-            let graceful = async move {
-                let _ = stop.wait_for(|s| *s).await;
-            };
-            if let Err(error) = axum::serve(listener, service).with_graceful_shutdown(graceful).await {
-                tracing::error!(%error, "the HTTP server stopped");
-            }
-        });
+        let limits = serve::Limits {
+            header_read_timeout: app.config.header_read_timeout,
+            max_connections: app.config.max_connections,
+        };
+        tasks.spawn(serve::serve(
+            listener,
+            router(state.clone()),
+            limits,
+            shutdown.subscribe(),
+            Duration::from_secs(30),
+        ));
 
         let worker_name = format!("{}-{}", hostname(), uuid::Uuid::new_v4().simple());
         tasks.spawn(academy_app::jobs::run_worker(app, worker_name, workers, shutdown.subscribe()));
@@ -171,7 +174,7 @@ impl Server {
                     _ = stop.changed() => break,
                 }
                 academy_app::jobs::housekeeping(&housekeeping_state.app).await;
-                housekeeping_state.attempt_limiter.retain_recent();
+                housekeeping_state.throttle.retain_recent();
             }
         });
         Ok(Self { addr, store, state, shutdown, tasks })

@@ -3,9 +3,9 @@
 
 use crate::route_spec::RouteTable;
 use academy_app::App;
+use academy_app::accounts::Throttle;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use metrics_exporter_prometheus::PrometheusHandle;
-use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
@@ -16,8 +16,8 @@ pub struct AppState {
     pub app: App,
     /// Every route's metadata: access rule, target, surface, authentications.
     pub routes: Arc<RouteTable>,
-    /// Sign-in and reset attempts per client address.
-    pub attempt_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Sign-in and reset attempts: by address, by account, by known device.
+    pub throttle: Arc<Throttle>,
     /// Renders `/metrics`.
     pub metrics: PrometheusHandle,
     /// Check-in code attempts per person.
@@ -27,11 +27,11 @@ pub struct AppState {
 impl AppState {
     /// Assembles the state for an application and its route table.
     pub fn new(app: App, routes: RouteTable) -> Self {
-        let per_minute = NonZeroU32::new(app.config.sign_in_per_minute).unwrap_or(NonZeroU32::MIN);
+        let per_minute = app.config.sign_in_per_minute;
         Self {
             app,
             routes: Arc::new(routes),
-            attempt_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+            throttle: Arc::new(Throttle::new(per_minute)),
             metrics: crate::metrics::handle(),
             code_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(
                 NonZeroU32::new(10).unwrap_or(NonZeroU32::MIN),

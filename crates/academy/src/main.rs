@@ -7,6 +7,7 @@
 //! - `import nces-ccd`: loads districts and schools from NCES CCD directory files.
 //! - `course import|export`: course packages (docs/course-format.md).
 //! - `credentials list|show|revoke`: issued Open Badges credentials.
+//! - `secrets generate-key|rotate`: the key that seals secrets at rest.
 //! - `bench web`: the shipped web benchmark.
 //!
 //! Configuration comes from `ACADEMY_*` environment variables, `DATABASE_URL` and an optional
@@ -17,6 +18,7 @@ mod course;
 mod credentials;
 mod import;
 mod outbox;
+mod secrets;
 mod serve;
 mod user;
 
@@ -59,6 +61,9 @@ enum Command {
     /// Lists, shows and revokes issued credentials.
     #[command(subcommand)]
     Credentials(credentials::CredentialsCommand),
+    /// Generates and rotates the key that seals secrets at rest.
+    #[command(subcommand)]
+    Secrets(secrets::SecretsCommand),
     /// Runs the shipped benchmarks.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -98,6 +103,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Import(command) => import::run(cli.config.as_deref(), command).await,
         Command::Course(command) => course::run(cli.config.as_deref(), command).await,
         Command::Credentials(command) => credentials::run(cli.config.as_deref(), command).await,
+        Command::Secrets(command) => secrets::run(cli.config.as_deref(), command).await,
         Command::Bench(command) => bench::run(command).await,
     }
 }

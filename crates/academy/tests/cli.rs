@@ -323,6 +323,21 @@ fn issued_credentials_are_listed_shown_and_revoked_from_the_shell() {
     assert!(revoked.status.success(), "{}", text(&revoked));
     let listed = academy(dir.path(), Some(&url), &["credentials", "list"], None);
     assert!(String::from_utf8_lossy(&listed.stdout).contains("revoked"));
+    // The CLI's configuration has another public URL than the one the list was issued under;
+    // the list keeps its id, so credentials still find it and verifiers accept it.
+    let (list_id, pointed_at) = runtime.block_on(async {
+        let store = academy_store::Store::connect(&url, &Default::default()).await.expect("open");
+        let credential = academy_store::credentials::get(&store, &issued[0]).await.expect("get").expect("exists");
+        let document: serde_json::Value = serde_json::from_str(&credential.document).expect("json");
+        let list = academy_store::credentials::status_list(&store, credential.status_list_id)
+            .await
+            .expect("list")
+            .expect("exists");
+        let list: serde_json::Value = serde_json::from_str(&list.document.expect("signed")).expect("json");
+        store.close().await;
+        (list["id"].clone(), document["credentialStatus"]["statusListCredential"].clone())
+    });
+    assert_eq!(list_id, pointed_at, "the re-signed list keeps the id its credentials point at");
     let unknown = academy(dir.path(), Some(&url), &["credentials", "show", "nope"], None);
     assert!(text(&unknown).contains("no credential nope"));
 }

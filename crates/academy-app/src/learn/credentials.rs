@@ -4,6 +4,7 @@
 //! checking a credential for its public page.
 
 use crate::config::Config;
+use crate::secrets::SecretBox;
 use crate::{Actor, App, Error, actor_id};
 use academy_core::time;
 use academy_credentials::{
@@ -88,8 +89,10 @@ fn scrambled(sequence: i64) -> i64 {
 }
 
 /// The issuer, loading its key or making one on first use. With a did:web domain configured
-/// the issuer is `did:web:DOMAIN`, otherwise `did:key`.
-pub(crate) async fn issuer(tx: &mut Tx, config: &Config) -> anyhow::Result<IssuerIdentity> {
+/// the issuer is `did:web:DOMAIN`, otherwise `did:key`. The secret key is stored sealed with
+/// the server's secret key ([`crate::secrets`]).
+pub(crate) async fn issuer(tx: &mut Tx, app: &App) -> anyhow::Result<IssuerIdentity> {
+    let (config, secrets) = (&*app.config, &*app.secrets);
     let now = time::now();
     let mut stored = stored::active_key(&mut *tx).await?;
     if stored.is_none() {
@@ -98,7 +101,7 @@ pub(crate) async fn issuer(tx: &mut Tx, config: &Config) -> anyhow::Result<Issue
         stored = stored::active_key(&mut *tx).await?;
     }
     if let Some(stored) = stored {
-        let identity = stored_identity(&stored, config)?;
+        let identity = stored_identity(&stored, config, secrets)?;
         if identity.did() == stored.did {
             return Ok(identity);
         }
@@ -108,7 +111,7 @@ pub(crate) async fn issuer(tx: &mut Tx, config: &Config) -> anyhow::Result<Issue
             identity.did(),
             identity.verification_method(),
             &stored.public_key,
-            &stored.secret_key,
+            &secrets.seal(&secret_bytes(&stored, secrets)?)?,
             now,
         )
         .await?;
@@ -116,19 +119,42 @@ pub(crate) async fn issuer(tx: &mut Tx, config: &Config) -> anyhow::Result<Issue
     }
     let key = IssuerKey::generate();
     let public = key.public_key().to_multibase();
-    let secret = STANDARD.encode(key.secret_bytes());
+    let secret = secrets.seal(&key.secret_bytes())?;
     let identity = identity(key, config)?;
     stored::insert_key(tx, identity.did(), identity.verification_method(), &public, &secret, now).await?;
     Ok(identity)
 }
 
 /// Makes the issuer's key (or brings its identity up to date) before any worker runs, so that
-/// concurrent first issues cannot each make one. The server calls it as it starts.
+/// concurrent first issues cannot each make one, and seals any key an older version stored in
+/// plain form. The server calls it as it starts.
 pub async fn prepare_issuer(app: &App) -> crate::Result<()> {
     let mut tx = app.store.begin().await?;
-    issuer(&mut tx, &app.config).await.context("loading the credential issuer's key")?;
+    issuer(&mut tx, app).await.context("loading the credential issuer's key")?;
+    for key in stored::all_keys(&mut tx).await? {
+        if !SecretBox::is_sealed(&key.secret_key) {
+            let sealed = app.secrets.seal(&secret_bytes(&key, &app.secrets)?)?;
+            stored::set_secret_key(&mut tx, key.id, &sealed).await?;
+        }
+    }
     tx.commit().await?;
     Ok(())
+}
+
+/// Seals every issuer key's secret with the current secret key (after a rotation); returns how
+/// many were sealed anew.
+pub async fn reseal_issuer_keys(app: &App) -> crate::Result<usize> {
+    let mut tx = app.store.begin().await?;
+    let mut resealed = 0;
+    for key in stored::all_keys(&mut tx).await? {
+        if !app.secrets.is_current(&key.secret_key) {
+            let sealed = app.secrets.seal(&secret_bytes(&key, &app.secrets)?)?;
+            stored::set_secret_key(&mut tx, key.id, &sealed).await?;
+            resealed += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(resealed)
 }
 
 /// The issuer for pages (verification, the DID document): the key the server made or loaded
@@ -136,11 +162,20 @@ pub async fn prepare_issuer(app: &App) -> crate::Result<()> {
 pub async fn current_issuer(app: &App) -> crate::Result<IssuerIdentity> {
     let stored =
         stored::active_key(&app.store).await?.context("no issuer key (the server makes one when it starts)")?;
-    Ok(stored_identity(&stored, &app.config)?)
+    Ok(stored_identity(&stored, &app.config, &app.secrets)?)
 }
 
-fn stored_identity(stored: &stored::IssuerKey, config: &Config) -> anyhow::Result<IssuerIdentity> {
-    let secret = STANDARD.decode(&stored.secret_key).context("the stored issuer key is not base64")?;
+/// The raw secret key bytes of a stored key: sealed, or base64 as older versions stored it.
+fn secret_bytes(stored: &stored::IssuerKey, secrets: &SecretBox) -> anyhow::Result<Vec<u8>> {
+    if SecretBox::is_sealed(&stored.secret_key) {
+        secrets.open(&stored.secret_key).context("opening the stored issuer key")
+    } else {
+        STANDARD.decode(&stored.secret_key).context("the stored issuer key is not base64")
+    }
+}
+
+fn stored_identity(stored: &stored::IssuerKey, config: &Config, secrets: &SecretBox) -> anyhow::Result<IssuerIdentity> {
+    let secret = secret_bytes(stored, secrets)?;
     let key = IssuerKey::from_secret_bytes(&secret).map_err(|e| anyhow!("the stored issuer key: {e}"))?;
     identity(key, config)
 }
@@ -234,7 +269,7 @@ pub async fn issue(
     let mut tx = store.begin().await?;
     let user = users::get(&mut tx, user_id).await?.context("the earner's account is gone")?;
     let award = award(&mut tx, config, user_id, pathway_id, item_id).await?;
-    let identity = issuer(&mut tx, config).await?;
+    let identity = issuer(&mut tx, app).await?;
     let empty = STANDARD.encode(StatusList::new().as_bytes());
     let (list_id, sequence) = stored::allocate_index(&mut tx, LIST_SIZE, &empty, now).await?;
     let program = orgs::root(&mut tx).await?.map_or_else(|| "Academy".to_owned(), |o| o.name);
@@ -309,6 +344,13 @@ pub async fn issue(
     Ok(Some(id))
 }
 
+/// The id a signed status list was issued under.
+fn list_id_of(document: &str) -> anyhow::Result<Url> {
+    let json: serde_json::Value = serde_json::from_str(document).context("the stored status list")?;
+    let id = json["id"].as_str().context("the stored status list has no id")?;
+    Url::parse(id).with_context(|| format!("the stored status list's id {id}"))
+}
+
 fn sign_list(identity: &IssuerIdentity, url: &Url, bits: &str, now: DateTime<Utc>) -> anyhow::Result<String> {
     let bytes = STANDARD.decode(bits).context("stored status bits are not base64")?;
     let list = StatusList::from_bytes(bytes).map_err(|e| anyhow!("{e}"))?;
@@ -346,8 +388,13 @@ pub async fn revoke(app: &App, actor: Option<Actor<'_>>, id: &str, reason: &str)
         .map_err(|e| anyhow!("{e}"))?;
     bits.set(usize::try_from(credential.status_index).context("status index")?, true).map_err(|e| anyhow!("{e}"))?;
     let encoded = STANDARD.encode(bits.as_bytes());
-    let identity = issuer(&mut tx, &app.config).await?;
-    let url = link(&app.config, &format!("/status-lists/{}", list.id))?;
+    let identity = issuer(&mut tx, app).await?;
+    // A status list keeps the id it was issued under, whatever this process's public URL is:
+    // credentials point at that id, and a verifier checks that the list says the same.
+    let url = match &list.document {
+        Some(document) => list_id_of(document)?,
+        None => link(&app.config, &format!("/status-lists/{}", list.id))?,
+    };
     let signed = sign_list(&identity, &url, &encoded, now)?;
     stored::save_status_list(&mut tx, list.id, &encoded, &signed, now).await?;
     audit::record(&mut tx, actor_id(actor), "credential.revoke", &format!("credential:{id}"), Some(&reason), now)

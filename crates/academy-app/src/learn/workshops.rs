@@ -161,20 +161,45 @@ pub async fn cancel_session(app: &App, actor: Option<Actor<'_>>, session_id: i64
     Ok(item)
 }
 
-/// The secret of `user_id`'s personal calendar feed, made on first use.
-pub async fn feed_token(app: &App, user_id: i64) -> Result<String> {
+/// Makes `user_id`'s personal calendar feed if they have none, returning its secret. Only the
+/// secret's digest is stored, so the secret can be shown once: `None` means the feed exists.
+pub async fn make_feed(app: &App, user_id: i64) -> Result<Option<SecretToken>> {
+    let token = SecretToken::generate();
     let mut tx = app.store.begin().await?;
-    let token = workshops::feed_token(&mut tx, user_id, SecretToken::generate().expose(), time::now()).await?;
+    let made = workshops::create_feed(&mut tx, user_id, token.hash().as_str(), time::now()).await?;
+    tx.commit().await?;
+    Ok(made.then_some(token))
+}
+
+/// Gives `user_id`'s calendar feed a new secret, returned to show once; the old address stops
+/// working.
+pub async fn reset_feed(app: &App, user_id: i64) -> Result<SecretToken> {
+    let token = SecretToken::generate();
+    let mut tx = app.store.begin().await?;
+    workshops::reset_feed(&mut tx, user_id, token.hash().as_str(), time::now()).await?;
     tx.commit().await?;
     Ok(token)
 }
 
-/// Gives `user_id`'s calendar feed a new secret; the old address stops working.
-pub async fn reset_feed_token(app: &App, user_id: i64) -> Result<()> {
-    let mut tx = app.store.begin().await?;
-    workshops::reset_feed_token(&mut tx, user_id, SecretToken::generate().expose(), time::now()).await?;
+/// The person a calendar-feed secret belongs to.
+pub async fn feed_owner(app: &App, token: &SecretToken) -> Result<Option<i64>> {
+    Ok(workshops::feed_owner(&app.store, token.hash().as_str()).await?)
+}
+
+/// Stores the digests of feed secrets an older version kept in plain form (run at start).
+pub async fn hash_plain_feed_secrets(store: &academy_store::Store) -> Result<usize> {
+    let plain = workshops::feeds_stored_in_plain(store).await?;
+    if plain.is_empty() {
+        return Ok(0);
+    }
+    let mut tx = store.begin().await?;
+    for (user_id, token) in &plain {
+        if let Some(token) = SecretToken::parse(token) {
+            workshops::store_feed_digest(&mut tx, *user_id, token.hash().as_str()).await?;
+        }
+    }
     tx.commit().await?;
-    Ok(())
+    Ok(plain.len())
 }
 
 /// How a registration ended up.

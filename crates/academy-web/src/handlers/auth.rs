@@ -1,19 +1,18 @@
 //! Signing in and out, forgotten passwords and accepting invitations.
 
 use super::{safe_next, see_other};
-use crate::context::{RequestContext, clear_session_cookie, set_session_cookie};
+use crate::context::{RequestContext, clear_session_cookie, set_device_cookie, set_session_cookie};
 use crate::error::WebError;
 use crate::pages::{Layout, notice_text, render_page, render_with_status};
 use crate::state::AppState;
 use academy_app::accounts::{self, LinkPurpose, SignIn};
 use academy_core::token::SecretToken;
-use academy_core::{Email, FieldErrors, time};
+use academy_core::{Email, FieldErrors};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::Duration;
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -34,7 +33,7 @@ pub struct SignInQuery {
 
 /// The sign-in form.
 pub async fn show_sign_in(ctx: RequestContext, Query(query): Query<SignInQuery>) -> Result<Response, WebError> {
-    let next = query.next.as_deref().and_then(safe_next).unwrap_or("/").to_owned();
+    let next = query.next.as_deref().and_then(safe_next).unwrap_or_else(|| "/".to_owned());
     if ctx.session.is_some() {
         return Ok(see_other(&next));
     }
@@ -57,8 +56,7 @@ pub async fn sign_in(
     ctx: RequestContext,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, WebError> {
-    limit_attempts(&state, &ctx)?;
-    let next = safe_next(&form.next).unwrap_or("/").to_owned();
+    let next = safe_next(&form.next).unwrap_or_else(|| "/".to_owned());
     let again = |status: StatusCode, errors: FieldErrors| -> Result<Response, WebError> {
         let page = SignInPage {
             layout: Layout::new("Sign in", Some(&ctx)),
@@ -76,49 +74,42 @@ pub async fn sign_in(
     let Some(email) = email.filter(|_| errors.is_empty()) else {
         return again(StatusCode::UNPROCESSABLE_ENTITY, errors);
     };
-    let wrong = || {
-        let mut errors = FieldErrors::new();
-        errors.add("email", "The email address or password is not right.");
-        errors
-    };
     let replacing = ctx.session.as_ref().map(|s| &s.token_hash);
-    match accounts::sign_in(&state.app, &email, form.password.clone(), replacing, &ctx.client()).await? {
-        SignIn::Started(token) => {
+    let outcome =
+        accounts::sign_in(&state.app, &state.throttle, &email, form.password.clone(), replacing, &ctx.client()).await?;
+    match outcome {
+        SignIn::Started { session, device } => {
             let mut response = see_other(&next);
-            set_session_cookie(&state, &token, &mut response);
+            set_session_cookie(&state, &session, &mut response);
+            set_device_cookie(&state, &device, &mut response);
             Ok(response)
         }
-        SignIn::Wrong => again(StatusCode::UNAUTHORIZED, wrong()),
-        SignIn::Locked(until) => locked(&ctx, &form.email, &next, until - time::now()),
+        SignIn::Wrong => {
+            let mut errors = FieldErrors::new();
+            errors.add("email", "The email address or password is not right.");
+            again(StatusCode::UNAUTHORIZED, errors)
+        }
+        SignIn::Slowed(wait) => {
+            let mut errors = FieldErrors::new();
+            errors.add(
+                "email",
+                format!(
+                    "Too many sign-in attempts. Wait {} and try again, or reset your password.",
+                    crate::error::wait_in_words(wait)
+                ),
+            );
+            let mut response = again(StatusCode::TOO_MANY_REQUESTS, errors)?;
+            if let Ok(value) = wait.to_string().parse() {
+                response.headers_mut().insert(axum::http::header::RETRY_AFTER, value);
+            }
+            Ok(response)
+        }
     }
 }
 
-fn locked(ctx: &RequestContext, email: &str, next: &str, remaining: Duration) -> Result<Response, WebError> {
-    let minutes = remaining.num_minutes().max(0) + 1;
-    let mut errors = FieldErrors::new();
-    errors.add(
-        "email",
-        format!("Too many failed attempts. This account is locked for {minutes} more minute(s); you can also reset your password."),
-    );
-    let page = SignInPage {
-        layout: Layout::new("Sign in", Some(ctx)),
-        email: email.trim().to_owned(),
-        next: next.to_owned(),
-        errors,
-    };
-    let mut response = render_with_status(StatusCode::TOO_MANY_REQUESTS, &page)?;
-    if let Ok(value) = (minutes * 60).to_string().parse() {
-        response.headers_mut().insert(axum::http::header::RETRY_AFTER, value);
-    }
-    Ok(response)
-}
-
-/// Refuses a client that has made too many sign-in or reset attempts this minute.
+/// Refuses a client address that has made too many sign-in or reset attempts this minute.
 fn limit_attempts(state: &AppState, ctx: &RequestContext) -> Result<(), WebError> {
-    let Some(ip) = ctx.client_ip else {
-        return Ok(());
-    };
-    state.attempt_limiter.check_key(&ip).map_err(|_| WebError::RateLimited { retry_after: 60 })
+    state.throttle.address(ctx.client_ip).map_err(|retry_after| WebError::RateLimited { retry_after })
 }
 
 /// Ends the session.

@@ -70,15 +70,24 @@ pub async fn credential_json(State(state): State<AppState>, Path(id): Path<Strin
             (header::CONTENT_TYPE, "application/vc+ld+json".to_owned()),
             (header::CONTENT_DISPOSITION, format!("attachment; filename=\"credential-{id}.json\"")),
             (header::CACHE_CONTROL, "no-cache".to_owned()),
+            // A public document: verifiers that run in a browser fetch it from their own origin.
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*".to_owned()),
         ],
         credential.document,
     )
         .into_response())
 }
 
-/// The printable certificate, with a QR code of the verification page.
+/// The printable certificate, with a QR code of the verification page. A revoked credential
+/// has no certificate: a printout would outlive the revocation.
 pub async fn certificate_pdf(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, WebError> {
     let credential = load(&state, &id).await?;
+    if credential.revoked_at.is_some() {
+        let page = state.app.config.public_url.link(&format!("/credentials/{id}"));
+        return Err(WebError::Gone(format!(
+            "This credential was revoked, so its certificate is no longer offered. Its page says why: {page}"
+        )));
+    }
     let holder = users::get(&state.app.store, credential.user_id).await?.map(|u| u.display_name).unwrap_or_default();
     let issuer = orgs::root(&state.app.store).await?.map_or_else(|| "Academy".to_owned(), |o| o.name);
     let description = serde_json::from_str::<serde_json::Value>(&credential.document)
@@ -110,7 +119,14 @@ pub async fn certificate_pdf(State(state): State<AppState>, Path(id): Path<Strin
 pub async fn status_list(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, WebError> {
     let list = credentials::status_list(&state.app.store, id).await?.ok_or(WebError::NotFound)?;
     let document = list.document.ok_or(WebError::NotFound)?;
-    Ok(([(header::CONTENT_TYPE, "application/vc+ld+json"), (header::CACHE_CONTROL, "no-cache, max-age=0")], document)
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vc+ld+json"),
+            (header::CACHE_CONTROL, "no-cache, max-age=0"),
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        ],
+        document,
+    )
         .into_response())
 }
 
@@ -120,7 +136,11 @@ pub async fn did_document(State(state): State<AppState>) -> Result<Response, Web
         return Err(WebError::NotFound);
     }
     let identity = issuing::current_issuer(&state.app).await?;
-    Ok(([(header::CONTENT_TYPE, "application/did+json")], identity.did_document().to_string()).into_response())
+    Ok((
+        [(header::CONTENT_TYPE, "application/did+json"), (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*")],
+        identity.did_document().to_string(),
+    )
+        .into_response())
 }
 
 #[derive(Template)]

@@ -230,8 +230,8 @@ pub async fn session_calendar(
 /// its own secret, since calendar apps cannot sign in.
 pub async fn calendar_feed(State(state): State<AppState>, Path(file): Path<String>) -> Result<Response, WebError> {
     let token = file.strip_suffix(".ics").ok_or(WebError::NotFound)?;
-    SecretToken::parse(token).ok_or(WebError::NotFound)?;
-    let user_id = workshops::feed_owner(&state.app.store, token).await?.ok_or(WebError::NotFound)?;
+    let token = SecretToken::parse(token).ok_or(WebError::NotFound)?;
+    let user_id = learn::feed_owner(&state.app, &token).await?.ok_or(WebError::NotFound)?;
     let mut events = Vec::new();
     for mine in workshops::my_sessions(&state.app.store, user_id, time::now() - chrono::Duration::days(90)).await? {
         if let Ok((session, item)) = load(&state, mine.session_id).await {
@@ -245,29 +245,36 @@ pub async fn calendar_feed(State(state): State<AppState>, Path(file): Path<Strin
 #[template(path = "learn/calendar.html")]
 struct CalendarPage {
     layout: Layout,
-    feed_url: String,
+    /// The address, shown only when it was made by this request (only its digest is kept).
+    feed_url: Option<String>,
 }
 
-/// The page with the person's calendar-feed address.
+impl CalendarPage {
+    fn new(state: &AppState, ctx: &RequestContext, token: Option<SecretToken>, notice: Option<String>) -> Self {
+        Self {
+            layout: Layout::new("Your calendar feed", Some(ctx)).with_notice(notice),
+            feed_url: token.map(|t| state.app.config.public_url.link(&format!("/calendar/{}.ics", t.expose()))),
+        }
+    }
+}
+
+/// The page with the person's calendar feed: its address the first time, made now.
 pub async fn show_calendar(
     State(state): State<AppState>,
     ctx: RequestContext,
     Query(query): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
     let user_id = ctx.session()?.user_id;
-    let token = learn::feed_token(&state.app, user_id).await?;
-    let page = CalendarPage {
-        layout: Layout::new("Your calendar feed", Some(&ctx)).with_notice(notice_text(query.notice.as_deref())),
-        feed_url: state.app.config.public_url.link(&format!("/calendar/{token}.ics")),
-    };
-    Ok(render_page(&page)?.into_response())
+    let token = learn::make_feed(&state.app, user_id).await?;
+    Ok(render_page(&CalendarPage::new(&state, &ctx, token, notice_text(query.notice.as_deref())))?.into_response())
 }
 
-/// Replaces the calendar-feed address (the old one stops working).
+/// Replaces the calendar-feed address (the old one stops working) and shows the new one.
 pub async fn reset_calendar(State(state): State<AppState>, ctx: RequestContext) -> Result<Response, WebError> {
     let user_id = ctx.session()?.user_id;
-    learn::reset_feed_token(&state.app, user_id).await?;
-    Ok(see_other("/learn/calendar?notice=feed-reset"))
+    let token = learn::reset_feed(&state.app, user_id).await?;
+    let page = CalendarPage::new(&state, &ctx, Some(token), notice_text(Some("feed-reset")));
+    Ok(render_page(&page)?.into_response())
 }
 
 #[derive(Template)]

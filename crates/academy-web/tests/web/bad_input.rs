@@ -11,7 +11,35 @@ on_both!(
     forms_without_a_valid_csrf_token_are_refused,
     unknown_routes_wrong_methods_and_oversized_bodies,
     sql_metacharacters_are_only_text,
+    text_that_is_not_utf8_is_refused,
 );
+
+async fn text_that_is_not_utf8_is_refused(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let admin = app.signed_in("admin@academy.test").await;
+    let token = app.csrf(&admin, "/admin/orgs/1/cohorts/new").await;
+    let body = format!("csrf_token={token}&name=%FF%FE&pathway=&starts_on=&ends_on=");
+    let refused = admin
+        .post(app.url("/admin/orgs/1/cohorts/new"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "a cohort named with invalid UTF-8");
+    assert!(refused.text().await.expect("body").contains("not valid UTF-8"));
+    let cohorts: (i64,) = academy_store::query("SELECT COUNT(*) FROM cohorts WHERE name LIKE $1")
+        .bind("%\u{FFFD}%")
+        .fetch_one(&app.server().store)
+        .await
+        .expect("count");
+    assert_eq!(cohorts.0, 0, "nothing was stored with replacement characters");
+    let search = admin.get(app.url("/learn/catalog?q=%FF")).send().await.expect("get");
+    assert_eq!(search.status(), StatusCode::BAD_REQUEST, "query strings too");
+    let fine = admin.get(app.url("/learn/catalog?q=caf%C3%A9")).send().await.expect("get");
+    assert_eq!(fine.status(), StatusCode::OK);
+    app.stop().await;
+}
 
 async fn malformed_fields_are_named(backend: Backend) {
     let app = TestApp::start(backend).await;

@@ -138,8 +138,14 @@ async fn issued_credentials_verify_and_revoke(backend: Backend) {
     let anonymous = app.client();
     let page = app.get_html(&anonymous, &format!("/credentials/{id}")).await;
     assert!(texts(&page, ".notice-inline").iter().any(|t| t.starts_with("Verified.")), "{:?}", texts(&page, "main"));
-    let json = anonymous.get(app.url(&format!("/credentials/{id}/credential.json"))).send().await.expect("get");
+    let json = anonymous
+        .get(app.url(&format!("/credentials/{id}/credential.json")))
+        .header("origin", "https://verifier.example")
+        .send()
+        .await
+        .expect("get");
     assert_eq!(json.headers()["content-type"], "application/vc+ld+json");
+    assert_eq!(json.headers()["access-control-allow-origin"], "*", "browser verifiers may fetch it");
     let document = json.text().await.expect("body");
     let credential: Value = serde_json::from_str(&document).expect("json");
     assert_eq!(credential["type"], serde_json::json!(["VerifiableCredential", "OpenBadgeCredential"]));
@@ -149,7 +155,11 @@ async fn issued_credentials_verify_and_revoke(backend: Backend) {
     assert!(!document.contains("@academy.test"), "the earner's email is only present hashed");
     let list_url = credential["credentialStatus"]["statusListCredential"].as_str().expect("status list").to_owned();
     assert!(list_url.starts_with(&app.base), "{list_url}");
-    let list = anonymous.get(&list_url).send().await.expect("get").text().await.expect("body");
+    let list = anonymous.get(&list_url).send().await.expect("get");
+    assert_eq!(list.headers()["access-control-allow-origin"], "*", "and its status list");
+    let list = list.text().await.expect("body");
+    let page_response = anonymous.get(app.url(&format!("/credentials/{id}"))).send().await.expect("get");
+    assert!(page_response.headers().get("access-control-allow-origin").is_none(), "pages are not shared");
     let pdf = anonymous.get(app.url(&format!("/credentials/{id}/certificate.pdf"))).send().await.expect("get");
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
     assert!(pdf.bytes().await.expect("pdf").starts_with(b"%PDF-"));
@@ -175,6 +185,13 @@ async fn issued_credentials_verify_and_revoke(backend: Backend) {
     assert_eq!(revoked.status(), StatusCode::SEE_OTHER);
     let after = app.get_html(&anonymous, &page).await;
     assert_eq!(texts(&after, ".error-summary h2"), ["This credential has been revoked"]);
+    assert!(
+        after.select(&scraper::Selector::parse("a[href$='certificate.pdf']").expect("selector")).next().is_none(),
+        "no certificate is offered for a revoked credential"
+    );
+    let pdf = anonymous.get(app.url(&format!("/credentials/{id}/certificate.pdf"))).send().await.expect("get");
+    assert_eq!(pdf.status(), StatusCode::GONE, "nor can it be downloaded");
+    assert!(pdf.text().await.expect("body").contains("was revoked"));
     let new_list = anonymous.get(&list_url).send().await.expect("get").text().await.expect("body");
     assert_ne!(new_list, list, "the status list was re-signed");
     if let Some((ok, summary)) = verifier_core(&document, Some(&new_list)) {

@@ -471,8 +471,24 @@ async fn calendars_and_transcripts_download(backend: Backend) {
     let feed = app.client().get(&feed_url).send().await.expect("get feed");
     assert_eq!(feed.status(), StatusCode::OK, "calendar apps fetch it without signing in");
     assert!(feed.text().await.expect("body").contains(&format!("UID:session-{id}@")));
+    let again = app.get_html(&teacher, "/learn/calendar").await;
+    assert!(
+        again.select(&scraper::Selector::parse("#feed").expect("selector")).next().is_none(),
+        "the address is shown once: only its digest is kept"
+    );
+    let stored: (String,) = academy_store::query("SELECT token FROM calendar_feeds")
+        .fetch_one(&app.server().store)
+        .await
+        .expect("feed row");
+    assert!(!feed_url.contains(&stored.0) && stored.0.len() == 64, "the database holds a digest, not the secret");
     let reset = app.post_form(&teacher, "/learn/calendar", "/learn/calendar/reset", &[]).await;
-    assert_eq!(reset.status(), StatusCode::SEE_OTHER);
+    assert_eq!(reset.status(), StatusCode::OK, "the new address is shown at once");
+    let reset_page = scraper::Html::parse_document(&reset.text().await.expect("body"));
+    let new_url = scraper::Selector::parse("#feed")
+        .ok()
+        .and_then(|s| reset_page.select(&s).next().and_then(|e| e.value().attr("value").map(str::to_owned)))
+        .expect("new feed url");
+    assert_eq!(app.client().get(&new_url).send().await.expect("get").status(), StatusCode::OK);
     assert_eq!(
         app.client().get(&feed_url).send().await.expect("get").status(),
         StatusCode::NOT_FOUND,

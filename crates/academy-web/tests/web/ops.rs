@@ -6,6 +6,8 @@ use academy_store::Backend;
 use reqwest::StatusCode;
 
 on_both!(
+    slow_and_silent_clients_are_closed,
+    connections_are_limited,
     health_readiness_and_metrics,
     metrics_can_require_a_token,
     every_response_carries_the_security_headers,
@@ -108,4 +110,82 @@ async fn shutdown_is_graceful_and_the_demo_loads_once(backend: Backend) {
     assert_eq!(slow.await.expect("join").expect("in-flight request finished"), StatusCode::OK);
     let after = reqwest::Client::new().get(url).timeout(std::time::Duration::from_secs(2)).send().await;
     assert!(after.is_err(), "nothing listens after shutdown");
+}
+
+/// Reads from `stream` until the server closes it (or `within` passes): whether it closed, and
+/// what it sent.
+async fn closed_within(stream: &mut tokio::net::TcpStream, within: std::time::Duration) -> (bool, String) {
+    use tokio::io::AsyncReadExt;
+    let mut received = Vec::new();
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        let mut buffer = [0u8; 1024];
+        match tokio::time::timeout_at(deadline, stream.read(&mut buffer)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => return (true, String::from_utf8_lossy(&received).into_owned()),
+            Ok(Ok(n)) => received.extend_from_slice(&buffer[..n]),
+            Err(_) => return (false, String::from_utf8_lossy(&received).into_owned()),
+        }
+    }
+}
+
+async fn slow_and_silent_clients_are_closed(backend: Backend) {
+    use tokio::io::AsyncWriteExt;
+    use tokio::net::TcpStream;
+    let app = TestApp::start_with(backend, |c| c.header_read_timeout = std::time::Duration::from_secs(1)).await;
+    let addr = app.server().addr;
+
+    // Silent: connects and sends nothing.
+    let mut silent = TcpStream::connect(addr).await.expect("connect");
+    let (closed, _) = closed_within(&mut silent, std::time::Duration::from_secs(4)).await;
+    assert!(closed, "a connection that sends nothing is closed");
+
+    // Slowloris: a header line, then a byte every 300 ms, never finishing the head.
+    let started = std::time::Instant::now();
+    let mut slow = TcpStream::connect(addr).await.expect("connect");
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: academy\r\n").await.expect("write");
+    let dripping = tokio::spawn(async move {
+        for byte in b"X-Slow: aaaaaaaaaaaaaaaaaaaa".iter() {
+            if slow.write_all(&[*byte]).await.is_err() {
+                return slow;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        }
+        slow
+    });
+    let mut slow = dripping.await.expect("drip");
+    let (closed, _) = closed_within(&mut slow, std::time::Duration::from_secs(2)).await;
+    assert!(closed && started.elapsed() < std::time::Duration::from_secs(9), "a head sent a byte at a time is cut off");
+
+    // Kept alive and then idle: served, then closed.
+    let mut idle = TcpStream::connect(addr).await.expect("connect");
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: academy\r\n\r\n").await.expect("write");
+    let (closed, answer) = closed_within(&mut idle, std::time::Duration::from_secs(4)).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(closed, "an idle kept-alive connection is closed");
+    app.stop().await;
+}
+
+async fn connections_are_limited(backend: Backend) {
+    use tokio::io::AsyncWriteExt;
+    use tokio::net::TcpStream;
+    let app = TestApp::start_with(backend, |c| {
+        c.max_connections = 2;
+        c.header_read_timeout = std::time::Duration::from_secs(2);
+    })
+    .await;
+    let addr = app.server().addr;
+    let _first = TcpStream::connect(addr).await.expect("connect");
+    let _second = TcpStream::connect(addr).await.expect("connect");
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let started = std::time::Instant::now();
+    let mut third = TcpStream::connect(addr).await.expect("the listen queue takes it");
+    third.write_all(b"GET /healthz HTTP/1.1\r\nHost: academy\r\nConnection: close\r\n\r\n").await.expect("write");
+    let (_, answer) = closed_within(&mut third, std::time::Duration::from_secs(8)).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "served once a slot frees: {answer}");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(1200),
+        "the third waited for one of the two open connections to time out ({:?})",
+        started.elapsed()
+    );
+    app.stop().await;
 }

@@ -255,7 +255,8 @@ pub async fn edit_item(
     let item = authoring::item(&state.app, &slug).await?;
     let (bands, subjects) = catalog::facets(&state.app.store, item.id).await?;
     let form = ItemForm::from_item(&item, &bands, &subjects);
-    Ok(render_page(&item_form_page(&ctx, &Editing::Existing(Box::new(item)), form, FieldErrors::new()))?.into_response())
+    Ok(render_page(&item_form_page(&ctx, &Editing::Existing(Box::new(item)), form, FieldErrors::new()))?
+        .into_response())
 }
 
 /// Saves an item's catalog entry.
