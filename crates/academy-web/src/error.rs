@@ -134,9 +134,7 @@ impl WebError {
                 },
             ),
             Self::BadRequest(message) => (StatusCode::BAD_REQUEST, body("bad_request", message)),
-            Self::PayloadTooLarge => {
-                (StatusCode::PAYLOAD_TOO_LARGE, body("payload_too_large", "What you sent is too large."))
-            }
+            Self::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, body("payload_too_large", TOO_LARGE)),
             Self::RateLimited { retry_after } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 body("rate_limited", &format!("Too many attempts. Try again in {}.", wait_in_words(*retry_after))),
@@ -148,6 +146,10 @@ impl WebError {
         }
     }
 }
+
+/// What a person is told when what they sent is over the body limit.
+pub const TOO_LARGE: &str = "What you sent is larger than this address accepts (1 MB). Go back: what you typed is \
+     still in the form. Shorten it and send it again; each field says how much it takes.";
 
 /// A wait in words: "1 second", "30 seconds", "2 minutes".
 pub fn wait_in_words(seconds: u64) -> String {

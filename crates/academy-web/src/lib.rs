@@ -50,8 +50,9 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-/// Largest request body accepted anywhere (forms and JSON).
-pub const BODY_LIMIT: usize = 64 * 1024;
+/// Largest request body accepted anywhere (forms and JSON): room for the longest text a form
+/// takes (fields state and enforce their own limits, and come back with the problem named).
+pub const BODY_LIMIT: usize = 1024 * 1024;
 
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; \
                    base-uri 'none'; form-action 'self'; frame-ancestors 'none'";

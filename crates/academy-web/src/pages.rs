@@ -105,6 +105,33 @@ pub fn render_with_status(status: StatusCode, page: &impl Template) -> Result<Re
     Ok(response)
 }
 
+/// A destructive action, asked once more before it is done: a plain form that works without
+/// JavaScript. The action's own form posts here first; this page posts again with
+/// `confirm=yes`, carrying the same fields.
+#[derive(Template)]
+#[template(path = "confirm.html")]
+pub struct ConfirmPage {
+    /// Frame; its title is the question.
+    pub layout: Layout,
+    /// What will happen, in a sentence or two.
+    pub message: String,
+    /// Where the confirmed form posts.
+    pub action: String,
+    /// The action's fields, carried through.
+    pub fields: Vec<(String, String)>,
+    /// The button's words ("Yes, revoke it").
+    pub confirm_label: &'static str,
+    /// Where "No, go back" leads.
+    pub back: String,
+}
+
+impl ConfirmPage {
+    /// Whether a form was confirmed (posted from a [`ConfirmPage`]).
+    pub fn confirmed(confirm: &str) -> bool {
+        confirm == "yes"
+    }
+}
+
 /// The page for every error.
 #[derive(Template)]
 #[template(path = "error.html")]
@@ -259,7 +286,7 @@ fn framework_error(status: StatusCode) -> ErrorBody {
     let (code, message) = match status {
         StatusCode::NOT_FOUND => ("not_found", "We could not find that page."),
         StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "This address does not accept that kind of request."),
-        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "What you sent is too large."),
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", crate::error::TOO_LARGE),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => {
             ("unsupported_media_type", "What you sent is not in a format this address accepts.")
         }

@@ -141,6 +141,22 @@ pub async fn complete_lesson(app: &App, taking: &Taking, position: i64) -> Resul
     Ok(outcome)
 }
 
+/// The most characters a reflection or a lab task's written work may hold (about 3,000 words).
+pub const MAX_TEXT_CHARS: usize = 20_000;
+/// The longest link to lab work.
+pub const MAX_LINK_CHARS: usize = 2_000;
+
+fn check_text(text: &str) -> Result<()> {
+    let length = text.trim().chars().count();
+    if length > MAX_TEXT_CHARS {
+        return Err(Error::field(
+            "text",
+            format!("This is {length} characters; the most is {MAX_TEXT_CHARS}. Shorten it and send it again."),
+        ));
+    }
+    Ok(())
+}
+
 /// What a submitted reflection or lab task led to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Submission {
@@ -157,6 +173,7 @@ pub async fn submit_reflection(app: &App, taking: &Taking, position: i64, text: 
     if step.kind != StepKind::Reflection {
         return Err(Error::Refused("This step is not a reflection.".into()));
     }
+    check_text(text)?;
     let min = step.min_words.unwrap_or(30).max(1) as usize;
     let words = word_count(text);
     let response = serde_json::json!({ "text": text.trim() }).to_string();
@@ -176,25 +193,42 @@ pub async fn submit_reflection(app: &App, taking: &Taking, position: i64, text: 
 }
 
 /// Submits lab work; it completes the step when the step's completion rule (from the app's
-/// one registry) accepts it.
+/// one registry) accepts it, and is kept as a draft when it does not. Links must be web
+/// addresses (`http` or `https`).
 pub async fn submit_task(app: &App, taking: &Taking, position: i64, evidence: &Evidence) -> Result<Submission> {
     let step = taking.step(position)?;
     if step.kind != StepKind::Task {
         return Err(Error::Refused("This step is not a lab task.".into()));
     }
+    if let Evidence::Artifact { text, link } = evidence {
+        check_text(text.as_deref().unwrap_or_default())?;
+        if let Some(link) = link.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+            if link.chars().count() > MAX_LINK_CHARS {
+                return Err(Error::field("link", format!("A link may be at most {MAX_LINK_CHARS} characters.")));
+            }
+            if !academy_core::learning::is_web_link(link) {
+                return Err(Error::field("link", "Give a web address that starts with https:// or http://."));
+            }
+        }
+    }
     let name = step.completion_rule.as_deref().unwrap_or("artifact");
     let rule = app.rules.build(name, &step.completion_params()?).map_err(Error::Refused)?;
-    if let Err(missing) = rule.evaluate(evidence) {
-        return Ok(Submission::NotYet(missing));
-    }
     let response = serde_json::to_string(evidence).map_err(|e| Error::Internal(e.into()))?;
     let now = academy_core::time::now();
     let mut tx = app.store.begin().await?;
-    let outcome =
-        complete_step(&mut tx, taking.learner(app), &taking.enrollment, &taking.item, step, Some(&response), now)
-            .await?;
+    let submission = match rule.evaluate(evidence) {
+        Ok(()) => Submission::Completed(
+            complete_step(&mut tx, taking.learner(app), &taking.enrollment, &taking.item, step, Some(&response), now)
+                .await?,
+        ),
+        Err(missing) => {
+            // What the teacher has written so far is kept as a draft.
+            progress::save_draft(&mut tx, taking.enrollment.id, step.id, &response, now).await?;
+            Submission::NotYet(format!("{missing} Your draft is saved."))
+        }
+    };
     tx.commit().await?;
-    Ok(Submission::Completed(outcome))
+    Ok(submission)
 }
 
 /// The instruction a lab task shows, from its completion rule; empty for other steps.

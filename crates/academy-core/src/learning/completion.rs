@@ -68,10 +68,18 @@ impl CompletionRule for ArtifactRule {
     }
 
     fn instruction(&self) -> String {
+        let chars = self.min_chars;
         match self.kind {
-            ArtifactKind::Text => "Paste or write your work below to complete this step.".into(),
-            ArtifactKind::Link => "Share a link to your work to complete this step.".into(),
-            ArtifactKind::TextOrLink => "Paste your work or share a link to it to complete this step.".into(),
+            ArtifactKind::Text => {
+                format!("Paste or write your work below, at least {chars} characters, to complete this step.")
+            }
+            ArtifactKind::Link => {
+                "Share a link to your work (an address starting with https:// or http://) to complete this step.".into()
+            }
+            ArtifactKind::TextOrLink => format!(
+                "Paste your work below (at least {chars} characters), or share a link to it (an address starting with \
+                 https:// or http://), to complete this step."
+            ),
         }
     }
 
@@ -102,10 +110,13 @@ impl CompletionRule for ArtifactRule {
     }
 }
 
-fn is_web_link(text: &str) -> bool {
-    (text.starts_with("https://") || text.starts_with("http://"))
+/// Whether `text` is a web address: `http` or `https`, with a host, no spaces.
+pub fn is_web_link(text: &str) -> bool {
+    let lower = text.get(..8).unwrap_or(text).to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://"))
         && text.len() > 10
         && !text.contains(char::is_whitespace)
+        && !text.contains(['<', '>', '"'])
 }
 
 type Constructor = fn(&BTreeMap<String, String>) -> Result<Arc<dyn CompletionRule>, String>;

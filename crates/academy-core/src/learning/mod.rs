@@ -10,5 +10,5 @@ pub mod completion;
 pub mod quiz;
 
 pub use catalog::{Delivery, GradeBand, ItemKind, PdHours, StepKind, Strand, Subject};
-pub use completion::{CompletionRule, Evidence, RuleRegistry};
+pub use completion::{CompletionRule, Evidence, RuleRegistry, is_web_link};
 pub use quiz::{Answer, Question, QuestionKind, Quiz, QuizResult, Response};

@@ -4,16 +4,18 @@
 use super::see_other;
 use crate::context::RequestContext;
 use crate::error::WebError;
-use crate::pages::{Layout, NoticeQuery, Pager, notice_text, render_page};
+use crate::pages::{ConfirmPage, Layout, NoticeQuery, Pager, notice_text, render_page, render_with_status};
 use crate::state::AppState;
 use academy_app::learn::credentials::{self as issuing, Verdict};
+use academy_core::FieldErrors;
 use academy_core::access::Permission;
 use academy_core::learning::PdHours;
+use academy_core::validation::required_text;
 use academy_store::credentials::{self, Credential, CredentialListing};
 use academy_store::{orgs, users};
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -28,6 +30,8 @@ struct CredentialPage {
     hours: PdHours,
     can_revoke: bool,
     url: String,
+    errors: FieldErrors,
+    reason: String,
 }
 
 async fn load(state: &AppState, id: &str) -> Result<Credential, WebError> {
@@ -37,20 +41,20 @@ async fn load(state: &AppState, id: &str) -> Result<Credential, WebError> {
     credentials::get(&state.app.store, id).await?.ok_or(WebError::NotFound)
 }
 
-/// The public verification page.
-pub async fn show_credential(
-    State(state): State<AppState>,
-    ctx: RequestContext,
-    Path(id): Path<String>,
-    Query(query): Query<NoticeQuery>,
-) -> Result<Response, WebError> {
-    let credential = load(&state, &id).await?;
+async fn credential_page(
+    state: &AppState,
+    ctx: &RequestContext,
+    id: &str,
+    notice: Option<String>,
+    errors: FieldErrors,
+    reason: String,
+) -> Result<CredentialPage, WebError> {
+    let credential = load(state, id).await?;
     let holder = users::get(&state.app.store, credential.user_id).await?.map(|u| u.display_name).unwrap_or_default();
     let verdict = issuing::check(&state.app, &credential).await?;
     let issuer_name = orgs::root(&state.app.store).await?.map_or_else(|| "Academy".to_owned(), |o| o.name);
-    let page = CredentialPage {
-        layout: Layout::new(credential.achievement_name.clone(), Some(&ctx))
-            .with_notice(notice_text(query.notice.as_deref())),
+    Ok(CredentialPage {
+        layout: Layout::new(credential.achievement_name.clone(), Some(ctx)).with_notice(notice),
         hours: PdHours::from_tenths(credential.pd_hours_tenths),
         can_revoke: ctx.session.as_ref().is_some_and(|s| s.principal.can_somewhere(Permission::ManageCredentials)),
         url: state.app.config.public_url.link(&format!("/credentials/{id}")),
@@ -58,8 +62,21 @@ pub async fn show_credential(
         issuer_name,
         verdict,
         credential,
-    };
-    Ok(render_page(&page)?.into_response())
+        errors,
+        reason,
+    })
+}
+
+/// The public verification page.
+pub async fn show_credential(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Path(id): Path<String>,
+    Query(query): Query<NoticeQuery>,
+) -> Result<Response, WebError> {
+    let notice = notice_text(query.notice.as_deref());
+    Ok(render_page(&credential_page(&state, &ctx, &id, notice, FieldErrors::new(), String::new()).await?)?
+        .into_response())
 }
 
 /// The signed credential, for wallets and verifiers.
@@ -180,9 +197,11 @@ pub async fn list_credentials(
 #[serde(default)]
 pub struct RevokeForm {
     reason: String,
+    confirm: String,
 }
 
-/// Revokes a credential (its status list is re-signed at once).
+/// Revokes a credential (its status list is re-signed at once), once the admin has given a
+/// reason and confirmed; a missing reason keeps them on the page with the problem named.
 pub async fn revoke_credential(
     State(state): State<AppState>,
     ctx: RequestContext,
@@ -190,6 +209,28 @@ pub async fn revoke_credential(
     axum::Form(form): axum::Form<RevokeForm>,
 ) -> Result<Response, WebError> {
     let session = ctx.session()?;
+    let credential = load(&state, &id).await?;
+    if let Err(message) = required_text(&form.reason, "Reason", 500) {
+        let mut errors = FieldErrors::new();
+        errors.add("reason", message);
+        let page = credential_page(&state, &ctx, &id, None, errors, form.reason.clone()).await?;
+        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    if !ConfirmPage::confirmed(&form.confirm) {
+        let page = ConfirmPage {
+            layout: Layout::new(format!("Revoke “{}”?", credential.achievement_name), Some(&ctx)),
+            message: format!(
+                "Its holder and anyone checking it will see that it is revoked, with your reason: “{}”. \
+                 A revoked credential cannot be restored.",
+                form.reason.trim()
+            ),
+            action: format!("/admin/credentials/{id}/revoke"),
+            fields: vec![("reason".into(), form.reason.clone())],
+            confirm_label: "Yes, revoke it",
+            back: format!("/credentials/{id}"),
+        };
+        return Ok(render_page(&page)?.into_response());
+    }
     if issuing::revoke(&state.app, Some(session.actor()), &id, &form.reason).await? {
         Ok(see_other(&format!("/credentials/{id}?notice=credential-revoked")))
     } else {

@@ -3,7 +3,7 @@
 use super::see_other;
 use crate::context::RequestContext;
 use crate::error::WebError;
-use crate::pages::{Layout, NoticeQuery, notice_text, render_page};
+use crate::pages::{ConfirmPage, Layout, NoticeQuery, notice_text, render_page};
 use crate::state::AppState;
 use academy_app::people::may_revoke;
 use academy_store::audit::AuditEvent;
@@ -63,13 +63,46 @@ pub async fn show_person(
     Ok(render_page(&page)?.into_response())
 }
 
-/// Removes a role grant.
+/// Fields of a confirmed action.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ConfirmForm {
+    confirm: String,
+}
+
+impl ConfirmForm {
+    /// Whether the action was confirmed.
+    pub fn confirmed(&self) -> bool {
+        ConfirmPage::confirmed(&self.confirm)
+    }
+}
+
+/// Removes a role grant, once confirmed.
 pub async fn revoke_grant(
     State(state): State<AppState>,
     ctx: RequestContext,
     Path(id): Path<i64>,
+    axum::Form(form): axum::Form<ConfirmForm>,
 ) -> Result<Response, WebError> {
     let session = ctx.session()?;
+    if !form.confirmed() {
+        let grant = users::grant(&state.app.store, id).await?.ok_or(WebError::NotFound)?;
+        let person = users::get(&state.app.store, grant.user_id).await?.ok_or(WebError::NotFound)?;
+        let page = ConfirmPage {
+            layout: Layout::new(format!("Remove {}'s role?", person.display_name), Some(&ctx)),
+            message: format!(
+                "{} will no longer be {} at {} and loses what that role allows there.",
+                person.display_name,
+                grant.role.label().to_lowercase(),
+                grant.org_name
+            ),
+            action: format!("/admin/grants/{id}/revoke"),
+            fields: Vec::new(),
+            confirm_label: "Yes, remove the role",
+            back: format!("/admin/people/{}", grant.user_id),
+        };
+        return Ok(render_page(&page)?.into_response());
+    }
     let user_id = academy_app::people::revoke_grant(&state.app, session.actor(), id).await?;
     Ok(see_other(&format!("/admin/people/{user_id}?notice=revoked")))
 }

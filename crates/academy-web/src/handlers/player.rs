@@ -5,7 +5,7 @@ use super::see_other;
 use crate::context::RequestContext;
 use crate::error::WebError;
 use crate::learn_pages::{markdown, markdown_inline};
-use crate::pages::{Layout, NoticeQuery, notice_text, render_page, render_with_status};
+use crate::pages::{ConfirmPage, Layout, NoticeQuery, notice_text, render_page, render_with_status};
 use crate::state::AppState;
 use academy_app::learn::progress::{self as learn, StepOutcome, Submission, Taking};
 use academy_core::learning::{Evidence, QuestionKind, Quiz, Response as QuizResponse};
@@ -79,6 +79,9 @@ struct StepPage {
     response_link: String,
     instruction: String,
     error: Option<String>,
+    link_error: Option<String>,
+    max_text: usize,
+    max_link: usize,
     quiz: Option<QuizView>,
     min_words: i64,
 }
@@ -186,6 +189,9 @@ async fn step_page(
         response_link,
         instruction,
         error,
+        link_error: None,
+        max_text: learn::MAX_TEXT_CHARS,
+        max_link: learn::MAX_LINK_CHARS,
         quiz,
         min_words: step.min_words.unwrap_or(30),
         item: loaded.item.clone(),
@@ -244,14 +250,8 @@ pub async fn submit_reflection(
     axum::Form(form): axum::Form<WorkForm>,
 ) -> Result<Response, WebError> {
     let taking = taking(&state, &ctx, &slug).await?;
-    match learn::submit_reflection(&state.app, &taking, position, &form.text).await? {
-        Submission::Completed(outcome) => Ok(after(&slug, &taking, position, outcome)),
-        Submission::NotYet(message) => {
-            let draft = Some((form.text, String::new()));
-            let page = step_page(&state, &ctx, &taking, position, Some(message), draft, None).await?;
-            render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
-        }
-    }
+    let submitted = learn::submit_reflection(&state.app, &taking, position, &form.text).await;
+    work_answer(&state, &ctx, &slug, &taking, position, submitted, form).await
 }
 
 /// Submits lab work.
@@ -266,14 +266,32 @@ pub async fn submit_task(
         text: Some(form.text.trim().to_owned()).filter(|t| !t.is_empty()),
         link: Some(form.link.trim().to_owned()).filter(|t| !t.is_empty()),
     };
-    match learn::submit_task(&state.app, &taking, position, &evidence).await? {
-        Submission::Completed(outcome) => Ok(after(&slug, &taking, position, outcome)),
-        Submission::NotYet(message) => {
-            let draft = Some((form.text, form.link));
-            let page = step_page(&state, &ctx, &taking, position, Some(message), draft, None).await?;
-            render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
+    let submitted = learn::submit_task(&state.app, &taking, position, &evidence).await;
+    work_answer(&state, &ctx, &slug, &taking, position, submitted, form).await
+}
+
+/// After a reflection or lab task: on to the next step, or the same form again with what was
+/// typed and the problem named (too short, too long, a link that is not a web address).
+async fn work_answer(
+    state: &AppState,
+    ctx: &RequestContext,
+    slug: &str,
+    taking: &Taking,
+    position: i64,
+    submitted: Result<Submission, academy_app::Error>,
+    form: WorkForm,
+) -> Result<Response, WebError> {
+    let (text_error, link_error) = match submitted {
+        Ok(Submission::Completed(outcome)) => return Ok(after(slug, taking, position, outcome)),
+        Ok(Submission::NotYet(message)) => (Some(message), None),
+        Err(academy_app::Error::Invalid(errors)) => {
+            (errors.get("text").map(str::to_owned), errors.get("link").map(str::to_owned))
         }
-    }
+        Err(other) => return Err(other.into()),
+    };
+    let mut page = step_page(state, ctx, taking, position, text_error, Some((form.text, form.link)), None).await?;
+    page.link_error = link_error;
+    render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
 }
 
 /// Opens a quiz attempt.
@@ -338,13 +356,26 @@ pub async fn submit_attempt(
     }
 }
 
-/// Leaves a course or lab (progress is kept if they come back).
+/// Leaves a course or lab (progress is kept if they come back), once confirmed.
 pub async fn withdraw(
     State(state): State<AppState>,
     ctx: RequestContext,
     Path(slug): Path<String>,
+    axum::Form(form): axum::Form<super::people::ConfirmForm>,
 ) -> Result<Response, WebError> {
     let taking = taking(&state, &ctx, &slug).await?;
+    if !form.confirmed() {
+        let page = ConfirmPage {
+            layout: Layout::new(format!("Leave {}?", taking.item.title), Some(&ctx)),
+            message: "It leaves your learning. Your progress is kept: enroll again to pick up where you left off."
+                .into(),
+            action: format!("/learn/items/{slug}/withdraw"),
+            fields: Vec::new(),
+            confirm_label: "Yes, leave it",
+            back: format!("/learn/items/{slug}"),
+        };
+        return Ok(render_page(&page)?.into_response());
+    }
     learn::withdraw(&state.app, &taking).await?;
     Ok(see_other("/learn?notice=withdrawn"))
 }

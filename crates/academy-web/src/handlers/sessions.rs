@@ -4,7 +4,7 @@
 use super::see_other;
 use crate::context::RequestContext;
 use crate::error::WebError;
-use crate::pages::{Layout, NoticeQuery, notice_text, render_page, render_with_status};
+use crate::pages::{ConfirmPage, Layout, NoticeQuery, notice_text, render_page, render_with_status};
 use crate::state::AppState;
 use academy_app::learn::times::session_time;
 use academy_app::learn::workshops::{self as learn, Registered, session_with_item};
@@ -120,13 +120,29 @@ pub async fn register_for_session(
     }
 }
 
-/// Cancels a registration; the waitlist moves up.
+/// Cancels a registration once confirmed; the waitlist moves up.
 pub async fn cancel_registration(
     State(state): State<AppState>,
     ctx: RequestContext,
     Path(id): Path<i64>,
+    axum::Form(form): axum::Form<super::people::ConfirmForm>,
 ) -> Result<Response, WebError> {
     let user_id = ctx.session()?.user_id;
+    if !form.confirmed() {
+        let (session, item) = load(&state, id).await?;
+        let page = ConfirmPage {
+            layout: Layout::new(format!("Cancel your registration for {}?", item.title), Some(&ctx)),
+            message: format!(
+                "You give up your place for {}. If the session is full, the first person on the waitlist gets your seat.",
+                session_time(&session)
+            ),
+            action: format!("/workshops/sessions/{id}/cancel"),
+            fields: Vec::new(),
+            confirm_label: "Yes, cancel my registration",
+            back: format!("/workshops/sessions/{id}"),
+        };
+        return Ok(render_page(&page)?.into_response());
+    }
     match learn::cancel(&state.app, user_id, id).await {
         Ok(_) => Ok(see_other(&format!("/workshops/sessions/{id}?notice=cancelled"))),
         Err(academy_app::Error::Refused(message)) => {

@@ -141,7 +141,12 @@ async fn roles_are_granted_and_revoked_within_limits(backend: Backend) {
 
     let person = format!("/admin/people/{}", teacher.id);
     let revoke = format!("/admin/grants/{}/revoke", facilitator.id);
-    let revoked = app.post_form(&texas_admin, &person, &revoke, &[]).await;
+    let asked = app.post_form(&texas_admin, &person, &revoke, &[]).await;
+    assert_eq!(asked.status(), StatusCode::OK, "removing a role is confirmed first");
+    let asked = scraper::Html::parse_document(&asked.text().await.expect("body"));
+    assert!(texts(&asked, "h1")[0].starts_with("Remove"), "{:?}", texts(&asked, "h1"));
+    assert!(users::grant(store, facilitator.id).await.expect("q").is_some(), "nothing changes until it is confirmed");
+    let revoked = app.post_form(&texas_admin, &person, &revoke, &[("confirm", "yes")]).await;
     assert_eq!(revoked.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(revoked.headers()), format!("/admin/people/{}?notice=revoked", teacher.id));
     let page = app.get_html(&texas_admin, &location(revoked.headers())).await;
@@ -163,7 +168,8 @@ async fn roles_are_granted_and_revoked_within_limits(backend: Backend) {
     let own = users::grants(store, me.id).await.expect("grants").remove(0);
     let page = app.get_html(&admin, &format!("/admin/people/{}", me.id)).await;
     assert!(texts(&page, "form[action$=\"/revoke\"]").is_empty(), "no remove button on one's own program-admin role");
-    let response = app.post_form(&admin, "/account", &format!("/admin/grants/{}/revoke", own.id), &[]).await;
+    let response =
+        app.post_form(&admin, "/account", &format!("/admin/grants/{}/revoke", own.id), &[("confirm", "yes")]).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     app.stop().await;
 }

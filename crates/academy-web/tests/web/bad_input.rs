@@ -140,7 +140,7 @@ async fn unknown_routes_wrong_methods_and_oversized_bodies(backend: Backend) {
     assert_eq!(api_method.json::<Value>().await.expect("json")["error"]["code"], "method_not_allowed");
 
     let token = app.csrf(&client, "/sign-in").await;
-    let huge = format!("csrf_token={token}&email=teacher%40academy.test&password={}", "x".repeat(200 * 1024));
+    let huge = format!("csrf_token={token}&email=teacher%40academy.test&password={}", "x".repeat(1200 * 1024));
     let too_big = client
         .post(app.url("/sign-in"))
         .header("content-type", "application/x-www-form-urlencoded")
@@ -155,7 +155,7 @@ async fn unknown_routes_wrong_methods_and_oversized_bodies(backend: Backend) {
     let me: Value = admin.get(app.url("/api/v1/me")).send().await.expect("get").json().await.expect("json");
     let csrf = me["csrf_token"].as_str().expect("csrf").to_owned();
     let root = me["roles"][0]["org"]["id"].as_i64().expect("root");
-    let big_json = format!("{{\"kind\":\"state_federation\",\"name\":\"{}\"}}", "n".repeat(100 * 1024));
+    let big_json = format!("{{\"kind\":\"state_federation\",\"name\":\"{}\"}}", "n".repeat(1200 * 1024));
     let api_big = admin
         .post(app.url(&format!("/api/v1/orgs/{root}/children")))
         .header("x-csrf-token", &csrf)

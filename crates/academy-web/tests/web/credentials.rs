@@ -2,7 +2,7 @@
 //! an outside verifier (@digitalcredentials/verifier-core), revoked through the status list.
 
 use crate::learn::{answer_quiz, enroll};
-use crate::support::{TestApp, location, on_both, texts};
+use crate::support::{TestApp, input_value, location, on_both, texts};
 use academy_store::{Backend, catalog, credentials, query};
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -174,12 +174,34 @@ async fn issued_credentials_verify_and_revoke(backend: Backend) {
 
     let admin = app.signed_in("admin@academy.test").await;
     let page = format!("/credentials/{id}");
-    let revoked = app
+    let revoked = app.post_form(&admin, &page, &format!("/admin/credentials/{id}/revoke"), &[("reason", "   ")]).await;
+    assert_eq!(revoked.status(), StatusCode::UNPROCESSABLE_ENTITY, "a reason is needed");
+    let form = scraper::Html::parse_document(&revoked.text().await.expect("body"));
+    assert_eq!(texts(&form, "h1"), ["AI-Ready Educator"], "the admin stays on the credential's page");
+    assert!(texts(&form, ".field-error").iter().any(|e| e.contains("Reason")), "{:?}", texts(&form, ".field-error"));
+    let asked = app
         .post_form(
             &admin,
             &page,
             &format!("/admin/credentials/{id}/revoke"),
             &[("reason", "Issued in error during the pilot.")],
+        )
+        .await;
+    assert_eq!(asked.status(), StatusCode::OK, "revoking is confirmed first");
+    let asked = scraper::Html::parse_document(&asked.text().await.expect("body"));
+    assert!(texts(&asked, "h1")[0].starts_with("Revoke"));
+    assert_eq!(
+        input_value(&asked, "reason").as_deref(),
+        Some("Issued in error during the pilot."),
+        "the reason is carried to the confirmation"
+    );
+    assert!(credentials::get(store, &id).await.expect("q").expect("exists").revoked_at.is_none(), "not yet");
+    let revoked = app
+        .post_form(
+            &admin,
+            &page,
+            &format!("/admin/credentials/{id}/revoke"),
+            &[("reason", "Issued in error during the pilot."), ("confirm", "yes")],
         )
         .await;
     assert_eq!(revoked.status(), StatusCode::SEE_OTHER);

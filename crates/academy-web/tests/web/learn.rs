@@ -251,8 +251,9 @@ async fn a_lab_task_completes_with_the_work_it_asks_for(backend: Backend) {
     let base = format!("/learn/items/{slug}/steps/{}", task.position);
     let page = step_page(&app, &client, slug, task.position).await;
     assert!(
-        texts(&page, "main p strong").iter().any(|t| t.contains("Paste or write your work")),
-        "the rule says what completes the step"
+        texts(&page, "#task-rules").iter().any(|t| t.contains("Paste or write your work") && t.contains("characters")),
+        "the rules are shown before the teacher writes: {:?}",
+        texts(&page, "#task-rules")
     );
     let thin = app.post_form(&client, &base, &format!("{base}/task"), &[("text", "my prompt"), ("link", "")]).await;
     assert_eq!(thin.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -262,12 +263,30 @@ async fn a_lab_task_completes_with_the_work_it_asks_for(backend: Backend) {
         thin.select(&scraper::Selector::parse("textarea#text").expect("selector"))
             .next()
             .and_then(|e| e.attr("aria-describedby")),
-        Some("text-error")
+        Some("task-rules text-hint text-error")
     );
     assert!(!texts(&thin, ".error-summary a[href='#text']").is_empty(), "the summary links to the field");
+    let draft = step_page(&app, &client, slug, task.position).await;
+    assert_eq!(texts(&draft, "textarea#text"), ["my prompt"], "unfinished work is kept as a draft");
     let work = "Role: you are a grade 7 science teacher's assistant. Task: write three exit-ticket questions on photosynthesis. \
                 Context: my students just finished a lab with elodea. Constraints: one question must ask students to explain, not recall. \
                 Output: a numbered list. I changed the constraint after the first answer was all recall.";
+    let script = app
+        .post_form(&client, &base, &format!("{base}/task"), &[("text", work), ("link", "javascript:alert(1)")])
+        .await;
+    assert_eq!(script.status(), StatusCode::UNPROCESSABLE_ENTITY, "only web links are taken");
+    let script = scraper::Html::parse_document(&script.text().await.expect("body"));
+    assert!(
+        texts(&script, "#link-error").iter().any(|t| t.contains("https://")),
+        "{:?}",
+        texts(&script, "#link-error")
+    );
+    assert_eq!(texts(&script, "textarea#text"), [work], "the work typed is kept");
+    let stored: Vec<(String,)> = query("SELECT response FROM step_progress WHERE response LIKE '%javascript:%'")
+        .fetch_all(store)
+        .await
+        .expect("query");
+    assert!(stored.is_empty(), "the script link was not stored");
     let done = app.post_form(&client, &base, &format!("{base}/task"), &[("text", work), ("link", "")]).await;
     assert_eq!(done.status(), StatusCode::SEE_OTHER);
     let (response,): (String,) =
@@ -277,6 +296,34 @@ async fn a_lab_task_completes_with_the_work_it_asks_for(backend: Backend) {
             .await
             .expect("completed");
     assert!(response.contains("photosynthesis"), "the submitted work is kept: {response}");
+
+    // A reflection far over its limit comes back to its form with the text and the problem.
+    let reflection = catalog::steps(store, item.id)
+        .await
+        .expect("steps")
+        .into_iter()
+        .find(|s| s.kind == academy_core::learning::StepKind::Reflection)
+        .expect("a reflection");
+    let base = format!("/learn/items/{slug}/steps/{}", reflection.position);
+    let page = step_page(&app, &client, slug, reflection.position).await;
+    let limit: usize = page
+        .select(&scraper::Selector::parse("textarea#text").expect("selector"))
+        .next()
+        .and_then(|e| e.attr("maxlength"))
+        .expect("the page enforces the limit")
+        .parse()
+        .expect("a number");
+    assert!(texts(&page, "#text-hint")[0].contains(&limit.to_string()), "and states it");
+    let long = "All my students' names stay out of the tool. ".repeat(100 * 1024 / 45);
+    let over = app.post_form(&client, &base, &format!("{base}/reflection"), &[("text", long.as_str())]).await;
+    assert_eq!(over.status(), StatusCode::UNPROCESSABLE_ENTITY, "not a bare 413");
+    let over = scraper::Html::parse_document(&over.text().await.expect("body"));
+    assert!(
+        texts(&over, "#text-error").iter().any(|t| t.contains(&limit.to_string())),
+        "{:?}",
+        texts(&over, "#text-error")
+    );
+    assert_eq!(texts(&over, "textarea#text")[0].len(), long.trim().len(), "nothing typed is lost");
     app.stop().await;
 }
 
@@ -352,7 +399,9 @@ async fn a_full_session_has_a_waitlist_that_moves_up(backend: Backend) {
     assert_eq!(twice.status(), StatusCode::CONFLICT);
     assert!(twice.text().await.expect("body").contains("already registered"));
 
-    let cancel = app.post_form(&clients[1].0, &page, &format!("{page}/cancel"), &[]).await;
+    let asked = app.post_form(&clients[1].0, &page, &format!("{page}/cancel"), &[]).await;
+    assert_eq!(asked.status(), StatusCode::OK, "cancelling is confirmed first");
+    let cancel = app.post_form(&clients[1].0, &page, &format!("{page}/cancel"), &[("confirm", "yes")]).await;
     assert_eq!(cancel.status(), StatusCode::SEE_OTHER);
     let store = &app.server().store;
     let roster = workshops::roster(store, id).await.expect("roster");
