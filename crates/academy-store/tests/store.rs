@@ -143,7 +143,10 @@ async fn tree_follows_kind_rules(store: Store) {
         "{misplaced:?}"
     );
     let second_root = orgs::create(&mut tx, &org(None, OrgKind::National, "Another"), t0()).await;
-    assert!(matches!(second_root, Err(StoreError::Conflict { .. })), "{second_root:?}");
+    assert!(
+        matches!(&second_root, Err(StoreError::Conflict { field }) if field == "orgs_single_root"),
+        "a key on an expression is named by its index on both engines: {second_root:?}"
+    );
     drop(tx);
 
     let lineage = orgs::lineage(&store, &t.school.path).await.expect("lineage");

@@ -89,6 +89,11 @@ async fn pathways_track_items_and_completions(store: Store) {
         .expect_err("a taken slug");
     assert!(matches!(&err, StoreError::Conflict { field } if field == "slug"), "{err:?}");
     drop(tx);
+    let mut tx = store.begin().await.expect("begin");
+    let twice = new_pathway("twice", "Twice", vec![(prompting, true), (prompting, false)]);
+    let err = pathways::create(&mut tx, &twice, None, t0()).await.expect_err("an item twice");
+    assert!(matches!(&err, StoreError::Conflict { field } if field == "pathway_id_item_id"), "{err:?}");
+    drop(tx);
 
     let revised = NewPathway {
         slug: "ignored".into(),

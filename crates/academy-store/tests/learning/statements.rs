@@ -2,7 +2,7 @@
 
 use crate::support::{at, on_both, t0};
 use academy_store::statements::{self, NewStatement, StoredStatement};
-use academy_store::{Store, query};
+use academy_store::{Store, StoreError, query};
 
 on_both!(statements_read_back_as_written);
 
@@ -52,4 +52,6 @@ async fn statements_read_back_as_written(store: Store) {
             .await
             .expect("row");
     assert_eq!((stored, voided), (at(6), false));
+    let err = statements::insert(&store, &without, at(7)).await.expect_err("the same statement id");
+    assert!(matches!(&err, StoreError::Conflict { field } if field == "id"), "{err:?}");
 }
