@@ -315,6 +315,9 @@ async fn search_applies_text_and_every_filter(store: Store) {
         titles(&store, &CatalogQuery { include_unpublished: true, ..text("prompting") }, 20, 0).await,
         found(&["Prompting Basics"])
     );
+    // Words a search engine ignores ("in", "the") must not decide what matches.
+    assert_eq!(titles(&store, &text("AI in the classroom"), 20, 0).await, found(&["AI in Classroom Feedback"]));
+    assert_eq!(titles(&store, &text("the"), 20, 0).await, found(&published), "nothing left to search for");
     assert_eq!(titles(&store, &text("  !!! -- "), 20, 0).await, found(&published), "no words, no text filter");
     assert_eq!(titles(&store, &text("\"bias\" OR 1=1 --"), 20, 0).await, found(&[]), "quotes and operators are text");
 
