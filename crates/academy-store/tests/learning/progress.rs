@@ -4,9 +4,11 @@ use crate::support::{add_item, at, course, new_item, on_both, person, t0};
 use academy_core::learning::{ItemKind, PdHours};
 use academy_store::Store;
 use academy_store::progress::{self, EnrollmentStatus, StepStatus};
+use std::time::Duration;
 
 on_both!(
     enrollments_are_made_once_and_completed_once,
+    a_step_is_completed_once_by_racing_requests,
     quiz_attempts_are_numbered_and_submitted_once,
     my_learning_and_the_transcript_keep_their_order,
 );
@@ -125,6 +127,44 @@ async fn enrollments_are_made_once_and_completed_once(store: Store) {
         [("completed".to_owned(), 2), ("enrolled".to_owned(), 1), ("withdrawn".to_owned(), 1)]
     );
     assert!(progress::item_counts(&store, other).await.expect("counts").is_empty());
+}
+
+/// Two requests complete the same step at once (a double-submitted form): only one of them
+/// may see "completed now", or the completion is recorded, and announced, twice.
+async fn a_step_is_completed_once_by_racing_requests(store: Store) {
+    let ada = person(&store, "Ada").await;
+    let (item, steps) = course(&store, "one-step", 10, &["a.md", "b.md"]).await;
+    let mut tx = store.begin().await.expect("begin");
+    let (enrollment, _) = progress::enroll(&mut tx, ada, item, None, t0()).await.expect("enroll");
+    tx.commit().await.expect("commit");
+    // One step with a draft saved, one without: the two ways a completion is written.
+    progress::save_draft(&store, enrollment.id, steps[1], "draft", at(1)).await.expect("draft");
+
+    for (n, &step) in steps.iter().enumerate() {
+        let mut first = store.begin().await.expect("begin");
+        assert!(progress::complete_step(&mut first, enrollment.id, step, Some("first"), at(2)).await.expect("first"));
+        let second = tokio::spawn({
+            let store = store.clone();
+            async move {
+                let mut tx = store.begin().await.expect("begin");
+                let now = progress::complete_step(&mut tx, enrollment.id, step, None, at(3)).await.expect("second");
+                tx.commit().await.expect("commit");
+                now
+            }
+        });
+        // Let the second request reach the database while the first is still open.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        first.commit().await.expect("commit");
+        assert!(!second.await.expect("second request"), "step {n} completed twice");
+    }
+    let rows = touched(&store, enrollment.id).await;
+    assert_eq!(
+        rows,
+        [
+            (steps[0], StepStatus::Completed, Some("first".into()), Some(2)),
+            (steps[1], StepStatus::Completed, Some("first".into()), Some(2)),
+        ]
+    );
 }
 
 async fn quiz_attempts_are_numbered_and_submitted_once(store: Store) {
