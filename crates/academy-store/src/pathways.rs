@@ -177,11 +177,11 @@ pub async fn items<'c>(exec: impl Into<Exec<'c>>, pathway_id: i64) -> Result<Vec
     .await
 }
 
-/// The pathways that contain an item.
+/// The published pathways that contain an item, by title (the item's page lists them).
 pub async fn containing<'c>(exec: impl Into<Exec<'c>>, item_id: i64) -> Result<Vec<i64>, StoreError> {
     let rows: Vec<(i64,)> = query(
         "SELECT p.pathway_id FROM pathway_items p JOIN pathways w ON w.id = p.pathway_id
-         WHERE p.item_id = $1 AND w.status = 'published'",
+         WHERE p.item_id = $1 AND w.status = 'published' ORDER BY w.title, w.id",
     )
     .bind(item_id)
     .fetch_all(exec)

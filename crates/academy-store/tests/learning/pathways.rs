@@ -126,6 +126,7 @@ async fn pathways_track_items_and_completions(store: Store) {
         listed(pathways::list(&store, true).await.expect("list")),
         ["Alpha", "Beta draft", "Classroom AI, revised"]
     );
+    assert_eq!(pathways::containing(&store, prompting).await.expect("containing"), [alpha, id]);
     assert_eq!(pathways::containing(&store, ethics).await.expect("containing"), [id]);
     assert!(pathways::containing(&store, feedback).await.expect("containing").is_empty(), "no longer in it");
 
