@@ -157,6 +157,11 @@ async fn pathways_track_items_and_completions(store: Store) {
             .map(|p| (p.slug, p.items_total, p.items_done, p.completed_at))
             .collect::<Vec<_>>()
     };
+    assert_eq!(
+        mine(store.clone(), ada).await,
+        [("alpha".into(), 1, 1, None), ("classroom-ai".into(), 2, 1, Some(at(12)))],
+        "by title; a draft holding one of the items is not listed"
+    );
     assert_eq!(mine(store.clone(), ben).await, [("alpha".into(), 1, 0, None)]);
     let mut tx = store.begin().await.expect("begin");
     let (left, _) = progress::enroll(&mut tx, ben, ethics, None, t0()).await.expect("enroll");
