@@ -332,14 +332,32 @@ impl ItemCard {
     }
 }
 
-/// Turns free text into a full-text query: words only, each required, the last one a prefix
-/// (so "differen" finds "differentiation"). `None` when no word remains.
+/// The words PostgreSQL's `english` configuration leaves out of documents and queries (its
+/// `english.stop`). PostgreSQL drops them from a query; SQLite's FTS5 would require each one, so
+/// "AI in the classroom" missed "AI in Classroom Feedback" there. Both engines drop them here.
+#[rustfmt::skip]
+const STOP_WORDS: &[&str] = &[
+    "i", "me", "my", "myself", "we", "our", "ours", "ourselves", "you", "your", "yours", "yourself", "yourselves",
+    "he", "him", "his", "himself", "she", "her", "hers", "herself", "it", "its", "itself", "they", "them", "their",
+    "theirs", "themselves", "what", "which", "who", "whom", "this", "that", "these", "those", "am", "is", "are",
+    "was", "were", "be", "been", "being", "have", "has", "had", "having", "do", "does", "did", "doing", "a", "an",
+    "the", "and", "but", "if", "or", "because", "as", "until", "while", "of", "at", "by", "for", "with", "about",
+    "against", "between", "into", "through", "during", "before", "after", "above", "below", "to", "from", "up",
+    "down", "in", "out", "on", "off", "over", "under", "again", "further", "then", "once", "here", "there", "when",
+    "where", "why", "how", "all", "any", "both", "each", "few", "more", "most", "other", "some", "such", "no",
+    "nor", "not", "only", "own", "same", "so", "than", "too", "very", "s", "t", "can", "will", "just", "don",
+    "should", "now",
+];
+
+/// Turns free text into a full-text query: words only, stop words left out, each required, the
+/// last one a prefix (so "differen" finds "differentiation"). `None` when no word remains.
 fn search_terms(text: &str, backend: Backend) -> Option<String> {
     let words: Vec<String> = text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .take(12)
         .map(|w| w.to_lowercase())
+        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+        .take(12)
         .collect();
     let (last, rest) = words.split_last()?;
     let mut terms: Vec<String> = match backend {
@@ -680,7 +698,10 @@ mod tests {
         assert_eq!(search_terms("differen", Backend::Sqlite).as_deref(), Some("\"differen\"*"));
         assert_eq!(search_terms("AI  bias!", Backend::Sqlite).as_deref(), Some("\"ai\" AND \"bias\"*"));
         assert_eq!(search_terms("AI  bias!", Backend::Postgres).as_deref(), Some("ai & bias:*"));
-        assert_eq!(search_terms("\" OR 1=1 --", Backend::Sqlite).as_deref(), Some("\"or\" AND \"1\" AND \"1\"*"));
+        assert_eq!(search_terms("\" OR 1=1 --", Backend::Sqlite).as_deref(), Some("\"1\" AND \"1\"*"));
         assert_eq!(search_terms("  ---  ", Backend::Postgres), None);
+        assert_eq!(search_terms("AI in the Classroom", Backend::Sqlite).as_deref(), Some("\"ai\" AND \"classroom\"*"));
+        assert_eq!(search_terms("AI for the", Backend::Postgres).as_deref(), Some("ai:*"));
+        assert_eq!(search_terms("the", Backend::Postgres), None);
     }
 }

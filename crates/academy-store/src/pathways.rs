@@ -177,11 +177,11 @@ pub async fn items<'c>(exec: impl Into<Exec<'c>>, pathway_id: i64) -> Result<Vec
     .await
 }
 
-/// The pathways that contain an item.
+/// The published pathways that contain an item, by title (the item's page lists them).
 pub async fn containing<'c>(exec: impl Into<Exec<'c>>, item_id: i64) -> Result<Vec<i64>, StoreError> {
     let rows: Vec<(i64,)> = query(
         "SELECT p.pathway_id FROM pathway_items p JOIN pathways w ON w.id = p.pathway_id
-         WHERE p.item_id = $1 AND w.status = 'published'",
+         WHERE p.item_id = $1 AND w.status = 'published' ORDER BY w.title, w.id",
     )
     .bind(item_id)
     .fetch_all(exec)
@@ -268,7 +268,8 @@ pub struct MyPathway {
     pub completed_at: Option<DateTime<Utc>>,
 }
 
-/// Pathways a person joined or completed, or one of whose items they are enrolled in.
+/// Pathways a person joined or completed, or published ones one of whose items they are
+/// enrolled in, by title.
 pub async fn mine<'c>(exec: impl Into<Exec<'c>>, user_id: i64) -> Result<Vec<MyPathway>, StoreError> {
     query(
         "SELECT w.id, w.slug, w.title,
@@ -279,9 +280,10 @@ pub async fn mine<'c>(exec: impl Into<Exec<'c>>, user_id: i64) -> Result<Vec<MyP
          FROM pathways w
          WHERE w.id IN (SELECT pathway_id FROM pathway_members WHERE user_id = $1)
             OR w.id IN (SELECT pathway_id FROM pathway_completions WHERE user_id = $1)
-            OR w.id IN (SELECT p.pathway_id FROM pathway_items p JOIN enrollments e ON e.item_id = p.item_id
-                        WHERE e.user_id = $1 AND e.status <> 'withdrawn')
-         ORDER BY w.title",
+            OR (w.status = 'published'
+                AND w.id IN (SELECT p.pathway_id FROM pathway_items p JOIN enrollments e ON e.item_id = p.item_id
+                             WHERE e.user_id = $1 AND e.status <> 'withdrawn'))
+         ORDER BY w.title, w.id",
     )
     .bind(user_id)
     .fetch_all(exec)

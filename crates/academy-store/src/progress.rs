@@ -192,7 +192,9 @@ pub async fn save_draft<'c>(
 }
 
 /// Completes a step (keeping the first completion time); returns true when it was not yet
-/// complete.
+/// complete. Of two transactions completing the same step at once, exactly one sees true: each
+/// statement below waits for the other's row and re-checks it, where a read followed by a
+/// write would let both read "not complete" on PostgreSQL.
 pub async fn complete_step(
     tx: &mut Tx,
     enrollment_id: i64,
@@ -200,29 +202,9 @@ pub async fn complete_step(
     response: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<bool, StoreError> {
-    let already: Option<(String,)> =
-        query("SELECT status FROM step_progress WHERE enrollment_id = $1 AND step_id = $2")
-            .bind(enrollment_id)
-            .bind(step_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if already.as_ref().is_some_and(|(s,)| s == "completed") {
-        if let Some(response) = response {
-            query("UPDATE step_progress SET response = $3, updated_at = $4 WHERE enrollment_id = $1 AND step_id = $2")
-                .bind(enrollment_id)
-                .bind(step_id)
-                .bind(response)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-        }
-        return Ok(false);
-    }
-    query(
-        "INSERT INTO step_progress (enrollment_id, step_id, status, response, completed_at, updated_at)
-         VALUES ($1, $2, 'completed', $3, $4, $4)
-         ON CONFLICT (enrollment_id, step_id) DO UPDATE SET status = 'completed', response = COALESCE(excluded.response, step_progress.response),
-                completed_at = excluded.completed_at, updated_at = excluded.updated_at",
+    let started = query(
+        "UPDATE step_progress SET status = 'completed', response = COALESCE($3, response), completed_at = $4, updated_at = $4
+         WHERE enrollment_id = $1 AND step_id = $2 AND status <> 'completed'",
     )
     .bind(enrollment_id)
     .bind(step_id)
@@ -230,7 +212,33 @@ pub async fn complete_step(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    Ok(true)
+    if started == 1 {
+        return Ok(true);
+    }
+    let inserted = query(
+        "INSERT INTO step_progress (enrollment_id, step_id, status, response, completed_at, updated_at)
+         VALUES ($1, $2, 'completed', $3, $4, $4) ON CONFLICT (enrollment_id, step_id) DO NOTHING",
+    )
+    .bind(enrollment_id)
+    .bind(step_id)
+    .bind(response)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    if inserted == 1 {
+        return Ok(true);
+    }
+    // Already complete: a new response replaces the old one, the completion stays.
+    if let Some(response) = response {
+        query("UPDATE step_progress SET response = $3, updated_at = $4 WHERE enrollment_id = $1 AND step_id = $2")
+            .bind(enrollment_id)
+            .bind(step_id)
+            .bind(response)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(false)
 }
 
 /// How many of an enrollment's item's steps are complete, and how many there are.

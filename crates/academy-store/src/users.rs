@@ -281,7 +281,8 @@ pub async fn count_with_role<'c>(exec: impl Into<Exec<'c>>, within: &OrgPath, ro
 }
 
 /// Teachers at or below `within`, counted by their school's locale and Title I flag, for
-/// aggregate views. Schools without the attribute count under `None`.
+/// aggregate views. Schools without the attribute count under `None`, listed after those with
+/// it (PostgreSQL sorts NULL last and SQLite first, so the order says so).
 pub async fn teachers_by_school_attributes<'c>(
     exec: impl Into<Exec<'c>>,
     within: &OrgPath,
@@ -292,7 +293,8 @@ pub async fn teachers_by_school_attributes<'c>(
          FROM users u JOIN orgs s ON s.id = u.school_id
          JOIN role_grants g ON g.user_id = u.id AND g.role = 'teacher'
          WHERE s.path >= $1 AND s.path < $2
-         GROUP BY s.locale, s.title_i ORDER BY s.locale, s.title_i",
+         GROUP BY s.locale, s.title_i
+         ORDER BY s.locale IS NULL, s.locale, s.title_i IS NULL, s.title_i",
     )
     .bind(low)
     .bind(high)
