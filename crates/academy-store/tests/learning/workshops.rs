@@ -371,21 +371,33 @@ async fn attendance_facilitators_and_feeds(store: Store) {
     assert_eq!(gils, [(sooner, 1, 1, "Hands-on AI".to_owned()), (later, 0, 1, "Hands-on AI".to_owned())]);
     assert!(workshops::facilitated_by(&store, ada, t0()).await.expect("none").is_empty());
 
-    // Calendar feeds: one token per person, kept until reset.
+    // Calendar feeds: one per person (stored as the digest of its secret), kept until reset.
     let mut tx = store.begin().await.expect("begin");
-    assert_eq!(workshops::feed_token(&mut tx, ada, "token-1", t0()).await.expect("token"), "token-1");
-    assert_eq!(workshops::feed_token(&mut tx, ada, "token-2", at(1)).await.expect("token"), "token-1");
-    assert_eq!(workshops::feed_token(&mut tx, ben, "token-3", t0()).await.expect("token"), "token-3");
+    assert!(workshops::create_feed(&mut tx, ada, "digest-1", t0()).await.expect("feed"), "made now");
+    assert!(!workshops::create_feed(&mut tx, ada, "digest-2", at(1)).await.expect("feed"), "one per person");
+    assert!(workshops::create_feed(&mut tx, ben, "digest-3", t0()).await.expect("feed"));
     tx.commit().await.expect("commit");
-    assert_eq!(workshops::feed_owner(&store, "token-1").await.expect("owner"), Some(ada));
-    assert_eq!(workshops::feed_owner(&store, "token-2").await.expect("owner"), None);
+    assert_eq!(workshops::feed_owner(&store, "digest-1").await.expect("owner"), Some(ada));
+    assert_eq!(workshops::feed_owner(&store, "digest-2").await.expect("owner"), None);
     let mut tx = store.begin().await.expect("begin");
-    workshops::reset_feed_token(&mut tx, ada, "token-4", at(2)).await.expect("reset");
+    workshops::reset_feed(&mut tx, ada, "digest-4", at(2)).await.expect("reset");
     tx.commit().await.expect("commit");
-    assert_eq!(workshops::feed_owner(&store, "token-1").await.expect("owner"), None, "the old feed URL stops working");
-    assert_eq!(workshops::feed_owner(&store, "token-4").await.expect("owner"), Some(ada));
+    assert_eq!(workshops::feed_owner(&store, "digest-1").await.expect("owner"), None, "the old feed URL stops working");
+    assert_eq!(workshops::feed_owner(&store, "digest-4").await.expect("owner"), Some(ada));
     let mut tx = store.begin().await.expect("begin");
-    assert_eq!(workshops::feed_token(&mut tx, ada, "token-5", at(3)).await.expect("token"), "token-4");
-    let err = workshops::reset_feed_token(&mut tx, ben, "token-4", at(3)).await.expect_err("a taken token");
+    let err = workshops::reset_feed(&mut tx, ben, "digest-4", at(3)).await.expect_err("a taken digest");
     assert!(matches!(&err, StoreError::Conflict { field } if field == "token"), "{err:?}");
+    drop(tx);
+    // A feed from before digests: its plain secret (43 characters) is found for upgrading.
+    let plain = academy_core::token::SecretToken::generate();
+    let mut tx = store.begin().await.expect("begin");
+    workshops::reset_feed(&mut tx, ben, plain.expose(), at(4)).await.expect("legacy");
+    tx.commit().await.expect("commit");
+    let legacy = workshops::feeds_stored_in_plain(&store).await.expect("legacy");
+    assert_eq!(legacy, [(ben, plain.expose().to_owned())]);
+    let mut tx = store.begin().await.expect("begin");
+    workshops::store_feed_digest(&mut tx, ben, plain.hash().as_str()).await.expect("digest");
+    tx.commit().await.expect("commit");
+    assert!(workshops::feeds_stored_in_plain(&store).await.expect("none").is_empty());
+    assert_eq!(workshops::feed_owner(&store, plain.hash().as_str()).await.expect("owner"), Some(ben));
 }
