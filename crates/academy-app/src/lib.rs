@@ -21,6 +21,7 @@
 //! - [`imports`]: bulk loads, all or nothing — NCES CCD directory files, course packages.
 //! - [`jobs`]: the job worker, housekeeping and the dispatch of each kind of job (a kind's
 //!   payload and `run` live beside the use case that queues it); [`mail`]: SMTP or the outbox.
+//! - [`history`]: the audit log's actions in words.
 //! - [`secrets`]: secrets at rest (sealed with a key kept outside the database) and device
 //!   cookie signatures.
 //! - [`demo`]: the demo program `academy serve --demo` loads.
@@ -31,6 +32,7 @@ pub mod authoring;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod history;
 pub mod imports;
 pub mod jobs;
 pub mod learn;

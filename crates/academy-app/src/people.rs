@@ -242,3 +242,26 @@ pub async fn add_person(app: &App, new: &NewPerson) -> Result<AddedPerson> {
     tx.commit().await?;
     Ok(AddedPerson { user_id, existed: existing.is_some(), granted, org: target, created_program, link })
 }
+
+/// Sends a person who has not accepted their invitation a new invitation email (the link in
+/// it works for the usual time; earlier links keep working until they expire).
+pub async fn resend_invitation(app: &App, actor: Actor<'_>, user_id: i64) -> Result<()> {
+    let person = users::get(&app.store, user_id).await?.ok_or(Error::NotFound)?;
+    if person.status != academy_core::user::UserStatus::Invited {
+        return Err(Error::Refused(format!("{} has already accepted their invitation.", person.display_name)));
+    }
+    let now = time::now();
+    // At most one new email per person per five minutes, however often the button is pressed.
+    let bucket = now.timestamp() / 300;
+    let job = SendAccountEmail {
+        user_id,
+        purpose: Purpose::Invitation,
+        request_key: format!("reinvite:{user_id}:{bucket}"),
+        invited_by: Some(actor.display_name.to_owned()),
+    };
+    let mut tx = app.store.begin().await?;
+    jobs::enqueue(&mut tx, &job, now, now).await?;
+    audit::record(&mut tx, Some(actor.user_id), "invitation.resend", &format!("user:{user_id}"), None, now).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -22,6 +22,15 @@ impl UserStatus {
     pub fn as_str(self) -> &'static str {
         self.into()
     }
+
+    /// How it reads on a page.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Invited => "Invited, has not signed in yet",
+            Self::Active => "Active",
+            Self::Disabled => "Disabled",
+        }
+    }
 }
 
 impl TryFrom<String> for UserStatus {

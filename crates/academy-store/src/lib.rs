@@ -6,7 +6,8 @@
 //! - [`orgs`], [`users`], [`sessions`], [`outbox`], [`audit`]: the tables of the foundation.
 //! - [`catalog`], [`progress`], [`workshops`], [`pathways`], [`credentials`], [`statements`]:
 //!   learning — the catalog and its content, enrollments and progress, live sessions,
-//!   pathways and cohorts, Open Badges credentials, and the xAPI event store.
+//!   pathways and cohorts, Open Badges credentials, and the xAPI event store; [`feedback`]:
+//!   facilitators' feedback and the rows they review.
 //! - [`jobs`]: the durable job queue (transactional enqueue, safe claiming, retry with backoff).
 //! - [`bulk`]: bulk loading for generators and benchmarks (PostgreSQL `COPY`, SQLite multi-row
 //!   inserts).
@@ -24,6 +25,7 @@ pub mod bulk;
 pub mod catalog;
 pub mod credentials;
 pub mod error;
+pub mod feedback;
 pub mod jobs;
 pub mod orgs;
 pub mod outbox;

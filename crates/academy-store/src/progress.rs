@@ -105,7 +105,18 @@ pub async fn enroll(
     Ok((enrollment, inserted == 1))
 }
 
-/// A teacher's enrollment in an item.
+/// An enrollment by id.
+pub async fn by_id<'c>(exec: impl Into<Exec<'c>>, id: i64) -> Result<Option<Enrollment>, StoreError> {
+    query(
+        "SELECT id, user_id, item_id, status, registration, cohort_id, current_step_id, pd_hours_tenths, enrolled_at, started_at, completed_at
+         FROM enrollments WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(exec)
+    .await
+}
+
+/// A person's enrollment in an item.
 pub async fn find<'c>(exec: impl Into<Exec<'c>>, user_id: i64, item_id: i64) -> Result<Option<Enrollment>, StoreError> {
     query(
         "SELECT id, user_id, item_id, status, registration, cohort_id, current_step_id, pd_hours_tenths, enrolled_at, started_at, completed_at

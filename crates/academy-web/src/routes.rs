@@ -6,7 +6,7 @@
 
 use crate::handlers::{
     account, api, assets, auth, author, catalog, credentials, health, home, my_learning, orgs, outbox, pathways,
-    people, player, sessions,
+    people, people_import, player, review, sessions,
 };
 use crate::route_spec::{Auths, Mount, RouteSpec, Target};
 use crate::state::AppState;
@@ -104,6 +104,16 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             post(sessions::open_check_in),
         ),
         (spec(M::GET, "/cohorts/{id}", may(ViewMembers), Target::Cohort("id")), get(pathways::show_cohort)),
+        (spec(M::GET, "/cohorts/{id}/review", may(ViewMembers), Target::Cohort("id")), get(review::show_cohort_review)),
+        (
+            spec(M::POST, "/cohorts/{id}/feedback", may(ViewMembers), Target::Cohort("id")),
+            post(review::give_cohort_feedback),
+        ),
+        (spec(M::GET, "/workshops/sessions/{id}/review", may(RunSessions), session), get(review::show_session_review)),
+        (
+            spec(M::POST, "/workshops/sessions/{id}/feedback", may(RunSessions), session),
+            post(review::give_session_feedback),
+        ),
         (
             spec(M::POST, "/cohorts/{id}/members", may(ManageCohorts), Target::Cohort("id")),
             post(pathways::add_cohort_member),
@@ -196,6 +206,12 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec(M::GET, "/admin/orgs/{id}/invite", may(InviteUsers), org), get(orgs::show_invite)),
         (spec(M::POST, "/admin/orgs/{id}/invite", may(InviteUsers), org), post(orgs::invite_member)),
         (spec(M::POST, "/admin/orgs/{id}/grants", may(GrantRoles), org), post(orgs::grant_role)),
+        (spec(M::GET, "/admin/orgs/{id}/people/import", may(InviteUsers), org), get(people_import::show_people_import)),
+        (spec(M::POST, "/admin/orgs/{id}/people/import", may(InviteUsers), org), post(people_import::import_people)),
+        (
+            spec(M::POST, "/admin/people/{id}/invitation", may(InviteUsers), Target::Person("id")),
+            post(people_import::resend_invitation),
+        ),
         (spec(M::GET, "/admin/people/{id}", may(ViewMembers), Target::Person("id")), get(people::show_person)),
         (spec(M::POST, "/admin/grants/{id}/revoke", may(GrantRoles), Target::Grant("id")), post(people::revoke_grant)),
         (spec(M::GET, "/admin/outbox", may(ReadOutbox), Anywhere), get(outbox::list_outbox)),
@@ -278,6 +294,9 @@ mod tests {
             ("GET /admin/orgs/{id}/invite", "S/S F/F F/F A/F A/A F/F"),
             ("POST /admin/orgs/{id}/invite", "S/S F/F F/F A/F A/A F/F"),
             ("POST /admin/orgs/{id}/grants", "S/S F/F F/F A/F A/A F/F"),
+            ("GET /admin/orgs/{id}/people/import", "S/S F/F F/F A/F A/A F/F"),
+            ("POST /admin/orgs/{id}/people/import", "S/S F/F F/F A/F A/A F/F"),
+            ("POST /admin/people/{id}/invitation", "S/S F/F F/F A/F A/A F/F"),
             ("GET /admin/people/{id}", "S/S F/F A/F A/F A/A F/F"),
             ("POST /admin/grants/{id}/revoke", "S/S F/F F/F A/F A/A F/F"),
             ("GET /admin/outbox", "S F F F A F"),
@@ -350,6 +369,10 @@ mod tests {
             ("POST /workshops/sessions/{id}/attendance", "S/S F/F A/F A/F A/A F/F"),
             ("POST /workshops/sessions/{id}/check-in-code", "S/S F/F A/F A/F A/A F/F"),
             ("GET /cohorts/{id}", "S/S F/F A/F A/F A/A F/F"),
+            ("GET /cohorts/{id}/review", "S/S F/F A/F A/F A/A F/F"),
+            ("POST /cohorts/{id}/feedback", "S/S F/F A/F A/F A/A F/F"),
+            ("GET /workshops/sessions/{id}/review", "S/S F/F A/F A/F A/A F/F"),
+            ("POST /workshops/sessions/{id}/feedback", "S/S F/F A/F A/F A/A F/F"),
             ("POST /cohorts/{id}/members", "S/S F/F F/F A/F A/A F/F"),
             ("GET /admin/orgs/{id}/cohorts/new", "S/S F/F F/F A/F A/A F/F"),
             ("POST /admin/orgs/{id}/cohorts/new", "S/S F/F F/F A/F A/A F/F"),

@@ -106,13 +106,15 @@ pub mod verbs {
     pub const EARNED: Term = Term { id: "http://id.tincanapi.com/verb/earned", display: "earned" };
     /// xAPI's one reserved verb: the object (a StatementRef) is voided.
     pub const VOIDED: Term = Term { id: "http://adlnet.gov/expapi/verbs/voided", display: "voided" };
+    /// Offered an opinion or feedback on something (a facilitator on a teacher's work).
+    pub const COMMENTED: Term = Term { id: "http://adlnet.gov/expapi/verbs/commented", display: "commented" };
 
     /// The nine verbs the cmi5 specification defines.
     pub const CMI5: [Term; 9] =
         [LAUNCHED, INITIALIZED, COMPLETED, PASSED, FAILED, ABANDONED, WAIVED, TERMINATED, SATISFIED];
 
     /// Every verb here.
-    pub const ALL: [Term; 14] = [
+    pub const ALL: [Term; 15] = [
         LAUNCHED,
         INITIALIZED,
         COMPLETED,
@@ -127,6 +129,7 @@ pub mod verbs {
         ANSWERED,
         EARNED,
         VOIDED,
+        COMMENTED,
     ];
 }
 

@@ -3,9 +3,11 @@
 //!
 //! - [`ccd`]: districts and schools from NCES Common Core of Data directory files.
 //! - [`course`]: course and lab packages in and out of the catalog.
+//! - [`people`]: people with their roles from a CSV file, previewed and then applied.
 
 pub mod ccd;
 pub mod course;
+pub mod people;
 
 /// Told how an import is getting on, so that a person waiting sees progress (the CLI draws a
 /// progress bar; the web and tests pass [`NoProgress`]).

@@ -47,6 +47,11 @@ pub enum Event {
     },
     /// Earned a credential.
     Earned,
+    /// Gave feedback on someone's work (the actor is the facilitator).
+    Commented {
+        /// The feedback.
+        text: String,
+    },
 }
 
 /// Activity type IRIs (from the xAPI vocabulary in `academy-xapi`).
@@ -77,6 +82,7 @@ fn verb(event: &Event) -> academy_xapi::vocab::Term {
         Event::Passed { .. } => verbs::PASSED,
         Event::Failed { .. } => verbs::FAILED,
         Event::Earned => verbs::EARNED,
+        Event::Commented { .. } => verbs::COMMENTED,
     }
 }
 
@@ -125,6 +131,7 @@ pub fn statement(
             Some(StatementResult::success(false).with_score(Score::scaled(f64::from(*percent) / 100.0)))
         }
         Event::Completed => Some(StatementResult::completion(true)),
+        Event::Commented { text } => Some(StatementResult::default().with_response(text.clone())),
         Event::Registered | Event::Attended | Event::Launched | Event::Earned => None,
     };
     if let Some(result) = result {

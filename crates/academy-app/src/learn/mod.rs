@@ -8,6 +8,8 @@
 //! - [`workshops`]: registration with a waitlist, cancellation with promotion, attendance
 //!   and check-in codes, calendar feeds.
 //! - [`pathways`]: joining pathways, deciding when one is complete, cohorts.
+//! - [`review`]: what facilitators review of a cohort's or a session's people, and the
+//!   feedback they give.
 //! - [`credentials`]: issuing (from the job queue), revoking and checking Open Badges.
 //! - [`events`]: the xAPI statement for each learning event.
 //! - [`session_emails`]: the emails about a registration (confirmation, waitlist, promotion,
@@ -19,6 +21,7 @@ pub mod credentials;
 pub mod events;
 pub mod pathways;
 pub mod progress;
+pub mod review;
 pub mod session_emails;
 pub mod times;
 pub mod workshops;

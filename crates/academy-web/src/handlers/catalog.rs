@@ -185,6 +185,7 @@ struct ItemPage {
     subjects: Vec<Subject>,
     outline: Vec<OutlineModule>,
     enrollment: Option<Enrollment>,
+    feedback: Vec<academy_store::feedback::Feedback>,
     done_steps: usize,
     total_steps: usize,
     sessions: Vec<SessionLine>,
@@ -203,6 +204,10 @@ pub async fn show_item(
     let item = visible_item(&state.app, &session.principal, &slug).await?;
     let (bands, subjects) = catalog::facets(&state.app.store, item.id).await?;
     let enrollment = progress::find(&state.app.store, session.user_id, item.id).await?;
+    let feedback = match &enrollment {
+        Some(e) => academy_app::learn::review::feedback_for(&state.app, e).await?,
+        None => Vec::new(),
+    };
     let done: HashSet<i64> = match &enrollment {
         Some(e) => progress::step_progress(&state.app.store, e.id)
             .await?
@@ -267,6 +272,7 @@ pub async fn show_item(
         total_steps: steps.len(),
         outline,
         enrollment,
+        feedback: feedback.into_iter().filter(|f| f.step_id.is_none()).collect(),
         sessions,
         pathways: in_pathways,
         can_author: session.principal.can_somewhere(academy_core::Permission::AuthorContent),

@@ -15,7 +15,9 @@ pub mod orgs;
 pub mod outbox;
 pub mod pathways;
 pub mod people;
+pub mod people_import;
 pub mod player;
+pub mod review;
 pub mod sessions;
 
 use axum::response::{IntoResponse, Redirect, Response};

@@ -27,6 +27,7 @@ struct PersonPage {
     local: Option<String>,
     grants: Vec<GrantLine>,
     history: Vec<AuditEvent>,
+    can_invite: bool,
 }
 
 /// A person's page.
@@ -56,7 +57,15 @@ pub async fn show_person(
         layout: Layout::new(person.display_name.clone(), Some(&ctx)).with_notice(notice_text(query.notice.as_deref())),
         school: name_of(person.school_id).await?,
         local: name_of(person.local_id).await?,
-        history: audit::for_subject(&state.app.store, &format!("user:{id}"), 20).await?,
+        history: audit::for_subject(&state.app.store, &format!("user:{id}"), 20)
+            .await?
+            .into_iter()
+            .map(|mut event| {
+                event.action = academy_app::history::describe(&event.action).to_owned();
+                event
+            })
+            .collect(),
+        can_invite: session.principal.can_somewhere(academy_core::Permission::InviteUsers),
         person,
         grants,
     };

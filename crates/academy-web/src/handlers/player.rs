@@ -82,6 +82,7 @@ struct StepPage {
     link_error: Option<String>,
     max_text: usize,
     max_link: usize,
+    feedback: Vec<academy_store::feedback::Feedback>,
     quiz: Option<QuizView>,
     min_words: i64,
 }
@@ -192,6 +193,11 @@ async fn step_page(
         link_error: None,
         max_text: learn::MAX_TEXT_CHARS,
         max_link: learn::MAX_LINK_CHARS,
+        feedback: academy_app::learn::review::feedback_for(&state.app, &loaded.enrollment)
+            .await?
+            .into_iter()
+            .filter(|f| f.step_id == Some(step.id))
+            .collect(),
         quiz,
         min_words: step.min_words.unwrap_or(30),
         item: loaded.item.clone(),

@@ -7,6 +7,7 @@ use reqwest::StatusCode;
 use scraper::Html;
 
 on_both!(
+    people_are_added_from_a_file_all_or_nothing,
     admins_build_the_tree_with_checked_attributes,
     roles_are_granted_and_revoked_within_limits,
     members_are_found_by_name_or_email,
@@ -152,7 +153,7 @@ async fn roles_are_granted_and_revoked_within_limits(backend: Backend) {
     let page = app.get_html(&texas_admin, &location(revoked.headers())).await;
     let history = texts(&page, "main ul li");
     assert!(
-        history.iter().any(|h| h.contains("grant.revoke")) && history.iter().any(|h| h.contains("grant.add")),
+        history.iter().any(|h| h.contains("Role removed")) && history.iter().any(|h| h.contains("Role granted")),
         "{history:?}"
     );
     let members =
@@ -228,4 +229,96 @@ async fn each_home_page_fits_the_role(backend: Backend) {
 
 fn urlencode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+async fn people_are_added_from_a_file_all_or_nothing(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let store = &app.server().store;
+    let by_name = |name: &'static str| async move {
+        let (id, nces): (i64, Option<String>) = academy_store::query("SELECT id, nces_id FROM orgs WHERE name = $1")
+            .bind(name)
+            .fetch_one(store)
+            .await
+            .expect("org");
+        (id, nces)
+    };
+    let (texas, _) = by_name("Texas Federation of Educators").await;
+    let (_, school_nces) = by_name("Riverbend Middle School").await;
+    let (district, _) = by_name("Riverbend Independent School District").await;
+    let (ohio_school, _) = by_name("Lakeshore Elementary School").await;
+    let admin = app.signed_in("texas.admin@academy.test").await;
+    let form = format!("/admin/orgs/{texas}/people/import");
+    let count = || async { academy_store::query("SELECT COUNT(*) FROM users").fetch_i64(store).await.expect("count") };
+    let people_before = count().await;
+
+    let bad = format!(
+        "name,email,org,role\n\
+         Ana Ruiz,not-an-email,{district},teacher\n\
+         Bo Lee,bo.lee@example.org,999999,teacher\n\
+         Cy Moss,cy.moss@example.org,{district},program-admin\n\
+         Di Fox,di.fox@example.org,{ohio_school},teacher\n\
+         Ed Kim,ed.kim@example.org,{district},teacher\n\
+         Ed Kim,ed.kim@example.org,{district},teacher\n"
+    );
+    let refused = app.post_form(&admin, &form, &form, &[("csv", bad.as_str())]).await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = Html::parse_document(&refused.text().await.expect("body"));
+    let problems = texts(&page, ".problems li");
+    for (line, column) in [(2, "email"), (3, "org"), (4, "role"), (5, "org"), (7, "email")] {
+        assert!(
+            problems.iter().any(|p| p.starts_with(&format!("people.csv:{line}: {column}:"))),
+            "line {line}, {column}: {problems:?}"
+        );
+    }
+    assert_eq!(count().await, people_before, "nothing was added");
+
+    let good = format!(
+        "name,email,org,role\n\
+         Fay Dunn,fay.dunn@example.org,{},teacher\n\
+         Gus Park,gus.park@example.org,{district},facilitator\n\
+         Priya Natarajan,teacher@academy.test,{district},facilitator\n",
+        school_nces.expect("an NCES id")
+    );
+    let preview = app.post_form(&admin, &form, &form, &[("csv", good.as_str())]).await;
+    assert_eq!(preview.status(), StatusCode::OK);
+    let page = Html::parse_document(&preview.text().await.expect("body"));
+    let rows = texts(&page, "tbody tr");
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert!(rows[0].contains("invitation is emailed") && rows[2].contains("gets the role"), "{rows:?}");
+    assert_eq!(count().await, people_before, "a preview changes nothing");
+
+    let applied = app.post_form(&admin, &form, &form, &[("csv", good.as_str()), ("confirm", "yes")]).await;
+    assert_eq!(applied.status(), StatusCode::SEE_OTHER);
+    assert_eq!(count().await, people_before + 2, "two new accounts");
+    let fay = users::by_email(store, &academy_core::Email::parse("fay.dunn@example.org").expect("e"))
+        .await
+        .expect("q")
+        .expect("made");
+    assert_eq!(fay.status, academy_core::user::UserStatus::Invited);
+    let teacher = users::by_email(store, &academy_core::Email::parse("teacher@academy.test").expect("e"))
+        .await
+        .expect("q")
+        .expect("exists");
+    let grants = users::grants(store, teacher.id).await.expect("grants");
+    assert!(grants.iter().any(|g| g.org_id == district && g.role == academy_core::Role::Facilitator));
+
+    // An invitation that was not accepted can be sent again.
+    let person = format!("/admin/people/{}", fay.id);
+    let page = app.get_html(&admin, &person).await;
+    assert!(texts(&page, "button").iter().any(|b| b.contains("Send the invitation again")));
+    let jobs = || async {
+        academy_store::query("SELECT COUNT(*) FROM jobs WHERE kind = 'send_account_email' AND payload LIKE $1")
+            .bind(format!("%\"user_id\":{}%", fay.id))
+            .fetch_i64(store)
+            .await
+            .expect("jobs")
+    };
+    let before = jobs().await;
+    let resent = app.post_form(&admin, &person, &format!("{person}/invitation"), &[]).await;
+    assert_eq!(resent.status(), StatusCode::SEE_OTHER);
+    assert_eq!(jobs().await, before + 1, "a new invitation email is queued");
+    let active = format!("/admin/people/{}", teacher.id);
+    let refused = app.post_form(&admin, &active, &format!("{active}/invitation"), &[]).await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT, "someone who accepted is not invited again");
+    app.stop().await;
 }

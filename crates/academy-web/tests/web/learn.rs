@@ -16,6 +16,7 @@ on_both!(
     calendars_and_transcripts_download,
     the_last_seat_goes_to_exactly_one_of_many,
     cohorts_follow_a_pathway,
+    facilitators_review_work_and_give_feedback,
     a_rescheduled_session_tells_people_and_fills_new_seats,
 );
 
@@ -722,5 +723,89 @@ async fn a_rescheduled_session_tells_people_and_fills_new_seats(backend: Backend
             .await
             .expect("outbox");
     assert_eq!(reminders.len(), 1, "only the reminder for the new time is sent, not the stale one");
+    app.stop().await;
+}
+
+async fn facilitators_review_work_and_give_feedback(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let store = &app.server().store;
+    let local: (i64,) = query("SELECT id FROM orgs WHERE name = 'Riverbend Education Association'")
+        .fetch_one(store)
+        .await
+        .expect("local");
+    let admin = app.signed_in("texas.admin@academy.test").await;
+    let new = format!("/admin/orgs/{}/cohorts/new", local.0);
+    let created =
+        app.post_form(&admin, &new, &new, &[("name", "Review cohort"), ("pathway", "ai-ready-educator")]).await;
+    let cohort = location(created.headers()).split('?').next().unwrap_or_default().to_owned();
+    for (email, role) in [("teacher@academy.test", "member"), ("facilitator@academy.test", "facilitator")] {
+        let added =
+            app.post_form(&admin, &cohort, &format!("{cohort}/members"), &[("email", email), ("role", role)]).await;
+        assert_eq!(added.status(), StatusCode::SEE_OTHER, "{email}");
+    }
+    // The teacher writes a reflection in one of the pathway's courses.
+    let teacher = app.signed_in("teacher@academy.test").await;
+    let slug = "how-language-models-work";
+    enroll(&app, &teacher, slug).await;
+    let item = catalog::item_by_slug(store, slug).await.expect("q").expect("item");
+    let step = catalog::steps(store, item.id)
+        .await
+        .expect("steps")
+        .into_iter()
+        .find(|s| s.kind == academy_core::learning::StepKind::Reflection)
+        .expect("a reflection");
+    let base = format!("/learn/items/{slug}/steps/{}", step.position);
+    let words = "Next term I will show students how a model predicts the next word before we use one. "
+        .repeat(step.min_words.unwrap_or(30) as usize / 10 + 2);
+    let saved = app.post_form(&teacher, &base, &format!("{base}/reflection"), &[("text", words.as_str())]).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+
+    // The cohort's facilitator sees it, with the teacher's progress, and answers.
+    let facilitator = app.signed_in("facilitator@academy.test").await;
+    let review = format!("{cohort}/review");
+    let page = app.get_html(&facilitator, &review).await;
+    assert!(texts(&page, "h2").iter().any(|h| h.starts_with("Priya Natarajan")), "{:?}", texts(&page, "h2"));
+    assert!(texts(&page, "blockquote.work").iter().any(|t| t.contains("predicts the next word")), "the reflection");
+    let on_step = scraper::Selector::parse(&format!("form input[name=step_id][value='{}']", step.id)).expect("sel");
+    assert!(page.select(&on_step).next().is_some(), "a feedback form on the reflection");
+    let enrollment: (i64,) = query("SELECT id FROM enrollments WHERE item_id = $1 AND user_id = (SELECT id FROM users WHERE email = 'teacher@academy.test')")
+        .bind(item.id)
+        .fetch_one(store)
+        .await
+        .expect("enrollment");
+    let id = enrollment.0.to_string();
+    let step_id = step.id.to_string();
+    let empty = app
+        .post_form(
+            &facilitator,
+            &review,
+            &format!("{cohort}/feedback"),
+            &[("enrollment_id", &id), ("step_id", &step_id), ("body", " ")],
+        )
+        .await;
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY, "empty feedback is named, not sent");
+    let sent = app
+        .post_form(
+            &facilitator,
+            &review,
+            &format!("{cohort}/feedback"),
+            &[("enrollment_id", &id), ("step_id", &step_id), ("body", "Lovely plan: try it with a think-aloud first.")],
+        )
+        .await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    // The teacher sees it beside the work; the program sees it in its records.
+    let mine = app.get_html(&teacher, &base).await;
+    assert!(texts(&mine, ".feedback p").iter().any(|t| t.contains("think-aloud")), "{:?}", texts(&mine, ".feedback p"));
+    let (commented,): (i64,) = query("SELECT COUNT(*) FROM xapi_statements WHERE verb = $1")
+        .bind("http://adlnet.gov/expapi/verbs/commented")
+        .fetch_one(store)
+        .await
+        .expect("count");
+    assert_eq!(commented, 1, "feedback is an xAPI statement");
+    // Someone outside the cohort's review cannot give feedback on this enrollment.
+    let other = app.signed_in("teacher@academy.test").await;
+    let refused =
+        app.post_form(&other, "/learn", &format!("{cohort}/feedback"), &[("enrollment_id", &id), ("body", "x")]).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     app.stop().await;
 }
