@@ -103,6 +103,7 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
         .await
         .with_context(|| format!("opening the database {}", config.database_url_redacted()))?;
     store.migrate().await.context("applying migrations")?;
+    learn::catalog::write_missing_facet_words(&store).await.context("indexing the catalog's facets")?;
     let hashed = learn::workshops::hash_plain_feed_secrets(&store).await.context("storing feed secrets as digests")?;
     if hashed > 0 {
         tracing::info!(feeds = hashed, "calendar-feed secrets are now stored as digests");

@@ -146,7 +146,7 @@ pub async fn create_item(
     .bind(now)
     .fetch_i64(&mut *tx)
     .await?;
-    set_facets(tx, id, &new.grade_bands, &new.subjects).await?;
+    set_facets(tx, id, new).await?;
     Ok(id)
 }
 
@@ -175,7 +175,7 @@ pub async fn update_item(tx: &mut Tx, id: i64, new: &NewItem, now: DateTime<Utc>
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    set_facets(tx, id, &new.grade_bands, &new.subjects).await
+    set_facets(tx, id, new).await
 }
 
 /// Sets only the publication state.
@@ -189,7 +189,46 @@ pub async fn set_status(tx: &mut Tx, id: i64, status: ItemStatus, now: DateTime<
         .map(|_| ())
 }
 
-async fn set_facets(tx: &mut Tx, id: i64, bands: &[GradeBand], subjects: &[Subject]) -> Result<(), StoreError> {
+/// The words an item is also found by: its kind, format, strand, grade bands and subjects,
+/// each by name and by URL name ("Mathematics math", "Ethics and responsible use ethics"). An
+/// item for all subjects is found by every subject, as the subject filter finds it.
+pub fn facet_words(
+    kind: ItemKind,
+    delivery: Delivery,
+    strand: Strand,
+    bands: &[GradeBand],
+    subjects: &[Subject],
+) -> String {
+    let mut words = vec![kind.label(), kind.slug(), delivery.label(), strand.label(), strand.slug()];
+    for band in bands {
+        words.extend([band.label(), band.slug()]);
+    }
+    let subjects = if subjects.contains(&Subject::AllSubjects) { Subject::ALL } else { subjects };
+    for subject in subjects {
+        words.extend([subject.label(), subject.slug()]);
+    }
+    words.join(" ")
+}
+
+/// Items whose facet words are not written yet (made before facets were searchable).
+pub async fn items_without_facet_words<'c>(exec: impl Into<Exec<'c>>) -> Result<Vec<i64>, StoreError> {
+    let rows: Vec<(i64,)> =
+        query("SELECT id FROM catalog_items WHERE facets_text = '' ORDER BY id").fetch_all(exec).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// Writes an item's facet words from what is stored.
+pub async fn refresh_facet_words(tx: &mut Tx, id: i64) -> Result<(), StoreError> {
+    let Some(item) = item(&mut *tx, id).await? else { return Ok(()) };
+    let (bands, subjects) = facets(&mut *tx, id).await?;
+    let words = facet_words(item.kind, item.delivery, item.strand, &bands, &subjects);
+    query("UPDATE catalog_items SET facets_text = $2 WHERE id = $1").bind(id).bind(words).execute(tx).await.map(|_| ())
+}
+
+async fn set_facets(tx: &mut Tx, id: i64, new: &NewItem) -> Result<(), StoreError> {
+    let (bands, subjects) = (&new.grade_bands, &new.subjects);
+    let words = facet_words(new.kind, new.delivery, new.strand, bands, subjects);
+    query("UPDATE catalog_items SET facets_text = $2 WHERE id = $1").bind(id).bind(words).execute(&mut *tx).await?;
     query("DELETE FROM catalog_item_grades WHERE item_id = $1").bind(id).execute(&mut *tx).await?;
     query("DELETE FROM catalog_item_subjects WHERE item_id = $1").bind(id).execute(&mut *tx).await?;
     for band in bands {
@@ -431,7 +470,7 @@ pub async fn search(
             filtered!(
                 "SELECT i.id, i.slug, i.kind, i.strand, i.delivery, i.title, i.summary, i.minutes, i.pd_hours_tenths, i.status",
                 " FROM catalog_search JOIN catalog_items i ON i.id = catalog_search.rowid WHERE catalog_search MATCH $8",
-                " ORDER BY bm25(catalog_search, 10.0, 4.0, 1.0), i.title, i.id LIMIT $9 OFFSET $10"
+                " ORDER BY bm25(catalog_search, 10.0, 4.0, 1.0, 4.0), i.title, i.id LIMIT $9 OFFSET $10"
             )
             .bind(limit)
             .bind(offset)

@@ -35,6 +35,19 @@ async fn the_catalog_filters_and_searches(backend: Backend) {
     let ethics = app.get_html(&client, "/learn/catalog?strand=ethics").await;
     let titles = texts(&ethics, ".card h3");
     assert!(titles.iter().all(|t| !t.is_empty()) && titles.len() == 3, "{titles:?}");
+    // Words find facets too: every item of the Ethics strand, every Mathematics item.
+    let found = texts(&app.get_html(&client, "/learn/catalog?q=ethics").await, ".card h3");
+    assert!(titles.iter().all(|t| found.contains(t)), "'ethics' finds the strand's items: {found:?} ⊇ {titles:?}");
+    let math = texts(&app.get_html(&client, "/learn/catalog?subject=math").await, ".card h3");
+    let found = texts(&app.get_html(&client, "/learn/catalog?q=math").await, ".card h3");
+    assert!(!math.is_empty(), "the demo has items for Mathematics (all subjects)");
+    assert!(
+        math.iter().all(|t| found.contains(t)),
+        "'math' finds what the Mathematics filter finds: {found:?} ⊇ {math:?}"
+    );
+    let stems = texts(&app.get_html(&client, "/learn/catalog?q=differentiating").await, ".card h3");
+    let stem = texts(&app.get_html(&client, "/learn/catalog?q=differentiate").await, ".card h3");
+    assert_eq!(stems, stem, "words are matched by their stem");
     let search = app.get_html(&client, "/learn/catalog?q=privac").await;
     let found = texts(&search, ".card h3");
     assert!(found.iter().any(|t| t.contains("Privacy")), "prefix search finds privacy: {found:?}");
