@@ -7,6 +7,8 @@
 //! - [`catalog`], [`progress`], [`workshops`], [`pathways`], [`credentials`], [`statements`]:
 //!   learning — the catalog and its content, enrollments and progress, live sessions,
 //!   pathways and cohorts, Open Badges credentials, and the xAPI event store.
+//! - [`reports`]: program reports — completions, PD hours and credentials by place, for a
+//!   date range, grouped in the database.
 //! - [`jobs`]: the durable job queue (transactional enqueue, safe claiming, retry with backoff).
 //! - [`bulk`]: bulk loading for generators and benchmarks (PostgreSQL `COPY`, SQLite multi-row
 //!   inserts).
@@ -30,6 +32,7 @@ pub mod outbox;
 pub mod pathways;
 pub mod progress;
 pub mod query;
+pub mod reports;
 pub mod schema;
 pub mod sessions;
 pub mod statements;

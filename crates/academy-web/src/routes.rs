@@ -6,7 +6,7 @@
 
 use crate::handlers::{
     account, api, assets, auth, author, catalog, credentials, health, home, my_learning, orgs, outbox, pathways,
-    people, player, sessions,
+    people, player, reports, sessions,
 };
 use crate::route_spec::{Auths, Mount, RouteSpec, Target};
 use crate::state::AppState;
@@ -199,6 +199,9 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec(M::GET, "/admin/people/{id}", may(ViewMembers), Target::Person("id")), get(people::show_person)),
         (spec(M::POST, "/admin/grants/{id}/revoke", may(GrantRoles), Target::Grant("id")), post(people::revoke_grant)),
         (spec(M::GET, "/admin/outbox", may(ReadOutbox), Anywhere), get(outbox::list_outbox)),
+        // Program reports, scoped by the use case to where the viewer may see aggregates
+        (spec(M::GET, "/admin/reports", may(ViewAggregates), Anywhere), get(reports::show_report)),
+        (spec(M::GET, "/admin/reports.csv", may(ViewAggregates), Anywhere), get(reports::report_csv)),
         (spec(M::GET, "/admin/outbox/{id}", may(ReadOutbox), Anywhere), get(outbox::show_outbox_message)),
         // JSON API
         (API.route(M::GET, "/api/v1/openapi.json", PUBLIC, Anywhere), get(api::openapi_json)),
@@ -282,6 +285,8 @@ mod tests {
             ("POST /admin/grants/{id}/revoke", "S/S F/F F/F A/F A/A F/F"),
             ("GET /admin/outbox", "S F F F A F"),
             ("GET /admin/outbox/{id}", "S F F F A F"),
+            ("GET /admin/reports", "S F F A A A"),
+            ("GET /admin/reports.csv", "S F F A A A"),
             ("GET /api/v1/openapi.json", "A A A A A A"),
             ("GET /api/v1/me", "S A A A A A"),
             ("GET /api/v1/orgs/{id}", "S/S F/F F/F A/F A/A F/F"),

@@ -16,6 +16,7 @@ pub mod outbox;
 pub mod pathways;
 pub mod people;
 pub mod player;
+pub mod reports;
 pub mod sessions;
 
 use axum::response::{IntoResponse, Redirect, Response};
