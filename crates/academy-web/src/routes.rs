@@ -211,6 +211,25 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (API.route(M::POST, "/api/v1/orgs/{id}/children", may(ManageOrgs), org), post(api::create_org_child)),
         (API.route(M::GET, "/api/v1/orgs/{id}/members", may(ViewMembers), org), get(api::list_org_members)),
         (API.route(M::POST, "/api/v1/orgs/{id}/invitations", may(InviteUsers), org), post(api::create_invitation)),
+        (API.route(M::GET, "/api/v1/orgs", may(ViewOrgTree), Anywhere), get(api::people::search_orgs)),
+        (
+            API.route(M::GET, "/api/v1/people/{id}", may(ViewMembers), Target::Person("id")),
+            get(api::people::get_person),
+        ),
+        (API.route(M::GET, "/api/v1/catalog", SIGNED_IN, Anywhere), get(api::catalog::list_catalog_items)),
+        (API.route(M::GET, "/api/v1/catalog/{slug}", SIGNED_IN, Anywhere), get(api::catalog::get_catalog_item)),
+        (API.route(M::GET, "/api/v1/me/learning", SIGNED_IN, Anywhere), get(api::learning::get_my_learning)),
+        (API.route(M::GET, "/api/v1/me/transcript", SIGNED_IN, Anywhere), get(api::learning::get_my_transcript)),
+        (API.route(M::GET, "/api/v1/me/credentials", SIGNED_IN, Anywhere), get(api::learning::list_my_credentials)),
+        (
+            API.route(M::GET, "/api/v1/credentials", may(ManageCredentials), Anywhere),
+            get(api::credentials::list_credentials),
+        ),
+        (API.route(M::GET, "/api/v1/credentials/{id}", PUBLIC, Anywhere), get(api::credentials::get_credential)),
+        (
+            API.route(M::GET, "/api/v1/reports/program", may(ViewAggregates), Anywhere),
+            get(api::reports::get_program_report),
+        ),
     ]
 }
 
@@ -294,6 +313,16 @@ mod tests {
             ("POST /api/v1/orgs/{id}/children", "S/S F/F F/F A/F A/A F/F"),
             ("GET /api/v1/orgs/{id}/members", "S/S F/F A/F A/F A/A F/F"),
             ("POST /api/v1/orgs/{id}/invitations", "S/S F/F F/F A/F A/A F/F"),
+            ("GET /api/v1/orgs", "S F F A A F"),
+            ("GET /api/v1/people/{id}", "S/S F/F A/F A/F A/A F/F"),
+            ("GET /api/v1/catalog", "S A A A A A"),
+            ("GET /api/v1/catalog/{slug}", "S A A A A A"),
+            ("GET /api/v1/me/learning", "S A A A A A"),
+            ("GET /api/v1/me/transcript", "S A A A A A"),
+            ("GET /api/v1/me/credentials", "S A A A A A"),
+            ("GET /api/v1/credentials", "S F F F A F"),
+            ("GET /api/v1/credentials/{id}", "A A A A A A"),
+            ("GET /api/v1/reports/program", "S F F A A A"),
             ("GET /learn", "S A A A A A"),
             ("GET /credentials/{id}", "A A A A A A"),
             ("GET /credentials/{id}/credential.json", "A A A A A A"),
