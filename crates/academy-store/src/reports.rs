@@ -43,6 +43,67 @@ pub struct PlaceCredentials {
     pub credentials: i64,
 }
 
+/// The two shapes of each report query. Both are plain SQL on both engines and return the same
+/// rows; they differ in where the database may start. A report of the whole program lists its
+/// tables with commas, and SQLite reads the date range's completions through
+/// `enrollments_completed`, looking up each person. A report of a state, district or school
+/// joins with `CROSS JOIN`, which makes SQLite start from the places in the subtree and their
+/// people, so a school's report reads that school's records, not the nation's. (PostgreSQL
+/// plans both as inner joins, from its statistics.)
+macro_rules! by_place {
+    ($join:literal, $records:literal, $select:literal, $filter:literal) => {
+        concat!(
+            "SELECT o.id AS org_id, o.path, ",
+            $select,
+            " FROM orgs o ",
+            $join,
+            " users u ",
+            $join,
+            " ",
+            $records,
+            " WHERE u.school_id = o.id AND o.path >= $1 AND o.path < $2 AND ",
+            $filter,
+            " GROUP BY o.id, o.path UNION ALL SELECT o.id AS org_id, o.path, ",
+            $select,
+            " FROM orgs o ",
+            $join,
+            " users u ",
+            $join,
+            " ",
+            $records,
+            " WHERE u.local_id = o.id AND u.school_id IS NULL AND o.path >= $1 AND o.path < $2 AND ",
+            $filter,
+            " GROUP BY o.id, o.path"
+        )
+    };
+}
+
+// PostgreSQL's SUM of BIGINT is NUMERIC: it is cast back so both engines decode an i64.
+macro_rules! completions {
+    ($join:literal) => {
+        by_place!(
+            $join,
+            "enrollments e",
+            "COUNT(DISTINCT e.user_id) AS teachers, COUNT(*) AS completions, CAST(COALESCE(SUM(e.pd_hours_tenths), 0) AS BIGINT) AS pd_hours_tenths",
+            "e.user_id = u.id AND e.completed_at >= $3 AND e.completed_at < $4 AND e.status = 'completed'"
+        )
+    };
+}
+macro_rules! credentials {
+    ($join:literal) => {
+        by_place!(
+            $join,
+            "credentials c",
+            "COUNT(DISTINCT c.user_id) AS earners, COUNT(*) AS credentials",
+            "c.user_id = u.id AND c.issued_at >= $3 AND c.issued_at < $4 AND c.revoked_at IS NULL"
+        )
+    };
+}
+const COMPLETIONS_FROM_DAYS: &str = completions!(",");
+const COMPLETIONS_FROM_PLACES: &str = completions!("CROSS JOIN");
+const CREDENTIALS_FROM_DAYS: &str = credentials!(",");
+const CREDENTIALS_FROM_PLACES: &str = credentials!("CROSS JOIN");
+
 /// Completions of the people attributed to places at or below `within`, completed in
 /// `[from, to)`, one row per place with any.
 pub async fn completions_by_place<'c>(
@@ -52,26 +113,8 @@ pub async fn completions_by_place<'c>(
     to: DateTime<Utc>,
 ) -> Result<Vec<PlaceActivity>, StoreError> {
     let (low, high) = subtree_bounds(within);
-    // PostgreSQL's SUM of BIGINT is NUMERIC: cast it back so both engines decode an i64.
-    query(
-        "SELECT o.id AS org_id, o.path, COUNT(DISTINCT e.user_id) AS teachers, COUNT(*) AS completions,
-                CAST(COALESCE(SUM(e.pd_hours_tenths), 0) AS BIGINT) AS pd_hours_tenths
-         FROM orgs o JOIN users u ON u.school_id = o.id JOIN enrollments e ON e.user_id = u.id
-         WHERE o.path >= $1 AND o.path < $2 AND e.completed_at >= $3 AND e.completed_at < $4 AND e.status = 'completed'
-         GROUP BY o.id, o.path
-         UNION ALL
-         SELECT o.id AS org_id, o.path, COUNT(DISTINCT e.user_id) AS teachers, COUNT(*) AS completions,
-                CAST(COALESCE(SUM(e.pd_hours_tenths), 0) AS BIGINT) AS pd_hours_tenths
-         FROM orgs o JOIN users u ON u.local_id = o.id AND u.school_id IS NULL JOIN enrollments e ON e.user_id = u.id
-         WHERE o.path >= $1 AND o.path < $2 AND e.completed_at >= $3 AND e.completed_at < $4 AND e.status = 'completed'
-         GROUP BY o.id, o.path",
-    )
-    .bind(low)
-    .bind(high)
-    .bind(from)
-    .bind(to)
-    .fetch_all(exec)
-    .await
+    let statement = if within.ids().len() > 1 { COMPLETIONS_FROM_PLACES } else { COMPLETIONS_FROM_DAYS };
+    query(statement).bind(low).bind(high).bind(from).bind(to).fetch_all(exec).await
 }
 
 /// Credentials (not revoked) issued in `[from, to)` to people attributed to places at or
@@ -83,23 +126,8 @@ pub async fn credentials_by_place<'c>(
     to: DateTime<Utc>,
 ) -> Result<Vec<PlaceCredentials>, StoreError> {
     let (low, high) = subtree_bounds(within);
-    query(
-        "SELECT o.id AS org_id, o.path, COUNT(DISTINCT c.user_id) AS earners, COUNT(*) AS credentials
-         FROM orgs o JOIN users u ON u.school_id = o.id JOIN credentials c ON c.user_id = u.id
-         WHERE o.path >= $1 AND o.path < $2 AND c.issued_at >= $3 AND c.issued_at < $4 AND c.revoked_at IS NULL
-         GROUP BY o.id, o.path
-         UNION ALL
-         SELECT o.id AS org_id, o.path, COUNT(DISTINCT c.user_id) AS earners, COUNT(*) AS credentials
-         FROM orgs o JOIN users u ON u.local_id = o.id AND u.school_id IS NULL JOIN credentials c ON c.user_id = u.id
-         WHERE o.path >= $1 AND o.path < $2 AND c.issued_at >= $3 AND c.issued_at < $4 AND c.revoked_at IS NULL
-         GROUP BY o.id, o.path",
-    )
-    .bind(low)
-    .bind(high)
-    .bind(from)
-    .bind(to)
-    .fetch_all(exec)
-    .await
+    let statement = if within.ids().len() > 1 { CREDENTIALS_FROM_PLACES } else { CREDENTIALS_FROM_DAYS };
+    query(statement).bind(low).bind(high).bind(from).bind(to).fetch_all(exec).await
 }
 
 /// What people with neither a school nor a local did in `[from, to)`: teachers, completions,
