@@ -163,12 +163,26 @@ pub struct MemberListResponse {
     pub offset: i64,
 }
 
+fn child_kinds() -> utoipa::openapi::schema::Object {
+    catalog::one_of(
+        [OrgKind::StateFederation, OrgKind::LocalUnion, OrgKind::District, OrgKind::School].map(OrgKind::as_str),
+        "What the new node is, as its parent allows",
+    )
+}
+
+fn grantable_roles() -> utoipa::openapi::schema::Object {
+    use strum::IntoEnumIterator;
+    catalog::one_of(academy_core::Role::iter().map(academy_core::Role::as_str), "The role, as the caller may grant")
+}
+
 /// A node to create below the path's node.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewOrgRequest {
     /// `state_federation`, `local_union`, `district` or `school`, as the parent allows.
+    #[schema(schema_with = child_kinds)]
     pub kind: String,
-    /// Name.
+    /// Name (at most 200 characters).
+    #[schema(max_length = 200)]
     pub name: String,
     /// USPS state code; defaults to the parent's.
     pub state: Option<String>,
@@ -188,6 +202,7 @@ pub struct NewInvitationRequest {
     /// Their name.
     pub display_name: String,
     /// The role they get at the node.
+    #[schema(schema_with = grantable_roles)]
     pub role: String,
 }
 
