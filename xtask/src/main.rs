@@ -9,7 +9,9 @@
 //!    `ACADEMY_REQUIRE_BROWSER=1`;
 //! 2. the Rust tests: `cargo nextest run --workspace ARGS…` when cargo-nextest is installed, else
 //!    `cargo test --workspace ARGS…`. Their PostgreSQL halves run when `TEST_DATABASE_URL` is
-//!    set (and must, when `ACADEMY_REQUIRE_POSTGRES=1`); the environment is passed through;
+//!    set (and must, when `ACADEMY_REQUIRE_POSTGRES=1`); the environment is passed through. They
+//!    include the outside API checks (openapi-spec-validator, schemathesis) when the Python
+//!    tools are installed (`ACADEMY_API_TOOLS`; required with `ACADEMY_REQUIRE_API_TOOLS=1`);
 //! 3. `cargo build -p academy`, the debug server binary the browser tests start;
 //! 4. the browser tests: every `*.test.mjs` in `tests/browser/`, one after the other, in name
 //!    order (Debian's Chromium, playwright-core and axe-core). Without `/usr/bin/chromium` they
@@ -48,7 +50,11 @@ environment:
   TEST_DATABASE_URL         postgres://... to run the PostgreSQL halves of the Rust tests
   ACADEMY_REQUIRE_POSTGRES  1: the Rust tests fail instead of skipping without PostgreSQL
   ACADEMY_REQUIRE_BROWSER   1: fail instead of skipping when /usr/bin/chromium, npm or the Node
-                            packages of tests/browser are missing";
+                            packages of tests/browser are missing
+  ACADEMY_API_TOOLS         the Python virtual environment with openapi-spec-validator and
+                            schemathesis for the outside API checks (default
+                            ~/.cache/academy-api-tools; .ci/run installs it)
+  ACADEMY_REQUIRE_API_TOOLS 1: the outside API checks fail instead of skipping without them";
 
 fn main() -> ExitCode {
     let mut args = env::args_os().skip(1);

@@ -17,6 +17,8 @@
 //!   [`learn::workshops`] (registration, waitlist, attendance), [`learn::pathways`] (pathways
 //!   and cohorts), [`learn::credentials`] (issuing, revoking, checking Open Badges),
 //!   [`learn::events`] (the xAPI statement of each event).
+//! - [`reports`]: program reports (completions, PD hours and credentials by state, district or
+//!   school, for a date range), scoped to the viewer and suppressed for aggregate-only viewers.
 //! - [`authoring`]: catalog entries, step content, sessions and pathways as authors change them.
 //! - [`imports`]: bulk loads, all or nothing — NCES CCD directory files, course packages.
 //! - [`jobs`]: the job worker, housekeeping and the dispatch of each kind of job (a kind's
@@ -39,6 +41,7 @@ pub mod learn;
 pub mod mail;
 pub mod orgs;
 pub mod people;
+pub mod reports;
 pub mod secrets;
 
 pub use error::{Error, Result};

@@ -10,11 +10,13 @@
 //! - [`learning`]: the catalog vocabulary, quiz grading and lab completion rules.
 //! - [`validation`]: field errors shared by every form and API body.
 //! - [`aggregate`]: small-cell suppression for every count shown to non-individual viewers.
+//! - [`numbers`]: numbers as pages print them (thousands separators, percentages).
 
 pub mod access;
 pub mod aggregate;
 pub mod email;
 pub mod learning;
+pub mod numbers;
 pub mod org;
 pub mod password;
 pub mod time;

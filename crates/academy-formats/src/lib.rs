@@ -2,6 +2,8 @@
 //! values (and serializes where the format goes out); none touches the database.
 //!
 //! - [`ccd`]: the NCES Common Core of Data directory files (districts and schools).
+//! - [`csv_export`]: the one CSV writer every export uses; it neutralizes cells a spreadsheet
+//!   would run as formulas.
 //! - [`course`]: course and lab packages (`course.toml` and the files it names), as a folder,
 //!   a map of files or a zip, read with every problem located and written back.
 //! - [`markdown`]: authors' Markdown rendered to sanitized HTML.
@@ -11,6 +13,7 @@
 
 pub mod ccd;
 pub mod course;
+pub mod csv_export;
 pub mod error;
 pub mod ical;
 pub mod markdown;

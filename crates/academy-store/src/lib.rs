@@ -8,6 +8,8 @@
 //!   learning — the catalog and its content, enrollments and progress, live sessions,
 //!   pathways and cohorts, Open Badges credentials, and the xAPI event store; [`feedback`]:
 //!   facilitators' feedback and the rows they review.
+//! - [`reports`]: program reports — completions, PD hours and credentials by place, for a
+//!   date range, grouped in the database.
 //! - [`jobs`]: the durable job queue (transactional enqueue, safe claiming, retry with backoff).
 //! - [`bulk`]: bulk loading for generators and benchmarks (PostgreSQL `COPY`, SQLite multi-row
 //!   inserts).
@@ -32,6 +34,7 @@ pub mod outbox;
 pub mod pathways;
 pub mod progress;
 pub mod query;
+pub mod reports;
 pub mod schema;
 pub mod sessions;
 pub mod statements;

@@ -10,12 +10,14 @@
 //! - [`pages`]: the layout; page templates are in `templates/`; [`learn_pages`]: Markdown
 //!   helpers the learning pages share.
 //! - [`error`]: the one error type, rendered as an accessible page or a JSON body.
+//! - [`downloads`]: CSV exports as attachments, through the one CSV writer.
 //! - [`metrics`]: Prometheus request metrics; [`state`]: what handlers share.
 //! - [`serve`]: the accept loop (header-read timeout, connection limit, graceful shutdown).
 //! - [`Server`]: starts all of it (with the job worker and housekeeping) on a listener and
 //!   shuts it down gracefully.
 
 pub mod context;
+pub mod downloads;
 pub mod error;
 pub mod handlers;
 pub mod learn_pages;

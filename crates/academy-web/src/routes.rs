@@ -6,7 +6,7 @@
 
 use crate::handlers::{
     account, api, assets, auth, author, catalog, credentials, health, home, my_learning, orgs, outbox, pathways,
-    people, people_import, player, review, sessions,
+    people, people_import, player, reports, review, sessions,
 };
 use crate::route_spec::{Auths, Mount, RouteSpec, Target};
 use crate::state::AppState;
@@ -215,6 +215,9 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec(M::GET, "/admin/people/{id}", may(ViewMembers), Target::Person("id")), get(people::show_person)),
         (spec(M::POST, "/admin/grants/{id}/revoke", may(GrantRoles), Target::Grant("id")), post(people::revoke_grant)),
         (spec(M::GET, "/admin/outbox", may(ReadOutbox), Anywhere), get(outbox::list_outbox)),
+        // Program reports, scoped by the use case to where the viewer may see aggregates
+        (spec(M::GET, "/admin/reports", may(ViewAggregates), Anywhere), get(reports::show_report)),
+        (spec(M::GET, "/admin/reports.csv", may(ViewAggregates), Anywhere), get(reports::report_csv)),
         (spec(M::GET, "/admin/outbox/{id}", may(ReadOutbox), Anywhere), get(outbox::show_outbox_message)),
         // JSON API
         (API.route(M::GET, "/api/v1/openapi.json", PUBLIC, Anywhere), get(api::openapi_json)),
@@ -224,6 +227,25 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (API.route(M::POST, "/api/v1/orgs/{id}/children", may(ManageOrgs), org), post(api::create_org_child)),
         (API.route(M::GET, "/api/v1/orgs/{id}/members", may(ViewMembers), org), get(api::list_org_members)),
         (API.route(M::POST, "/api/v1/orgs/{id}/invitations", may(InviteUsers), org), post(api::create_invitation)),
+        (API.route(M::GET, "/api/v1/orgs", may(ViewOrgTree), Anywhere), get(api::people::search_orgs)),
+        (
+            API.route(M::GET, "/api/v1/people/{id}", may(ViewMembers), Target::Person("id")),
+            get(api::people::get_person),
+        ),
+        (API.route(M::GET, "/api/v1/catalog", SIGNED_IN, Anywhere), get(api::catalog::list_catalog_items)),
+        (API.route(M::GET, "/api/v1/catalog/{slug}", SIGNED_IN, Anywhere), get(api::catalog::get_catalog_item)),
+        (API.route(M::GET, "/api/v1/me/learning", SIGNED_IN, Anywhere), get(api::learning::get_my_learning)),
+        (API.route(M::GET, "/api/v1/me/transcript", SIGNED_IN, Anywhere), get(api::learning::get_my_transcript)),
+        (API.route(M::GET, "/api/v1/me/credentials", SIGNED_IN, Anywhere), get(api::learning::list_my_credentials)),
+        (
+            API.route(M::GET, "/api/v1/credentials", may(ManageCredentials), Anywhere),
+            get(api::credentials::list_credentials),
+        ),
+        (API.route(M::GET, "/api/v1/credentials/{id}", PUBLIC, Anywhere), get(api::credentials::get_credential)),
+        (
+            API.route(M::GET, "/api/v1/reports/program", may(ViewAggregates), Anywhere),
+            get(api::reports::get_program_report),
+        ),
     ]
 }
 
@@ -301,6 +323,8 @@ mod tests {
             ("POST /admin/grants/{id}/revoke", "S/S F/F F/F A/F A/A F/F"),
             ("GET /admin/outbox", "S F F F A F"),
             ("GET /admin/outbox/{id}", "S F F F A F"),
+            ("GET /admin/reports", "S F F A A A"),
+            ("GET /admin/reports.csv", "S F F A A A"),
             ("GET /api/v1/openapi.json", "A A A A A A"),
             ("GET /api/v1/me", "S A A A A A"),
             ("GET /api/v1/orgs/{id}", "S/S F/F F/F A/F A/A F/F"),
@@ -308,6 +332,16 @@ mod tests {
             ("POST /api/v1/orgs/{id}/children", "S/S F/F F/F A/F A/A F/F"),
             ("GET /api/v1/orgs/{id}/members", "S/S F/F A/F A/F A/A F/F"),
             ("POST /api/v1/orgs/{id}/invitations", "S/S F/F F/F A/F A/A F/F"),
+            ("GET /api/v1/orgs", "S F F A A F"),
+            ("GET /api/v1/people/{id}", "S/S F/F A/F A/F A/A F/F"),
+            ("GET /api/v1/catalog", "S A A A A A"),
+            ("GET /api/v1/catalog/{slug}", "S A A A A A"),
+            ("GET /api/v1/me/learning", "S A A A A A"),
+            ("GET /api/v1/me/transcript", "S A A A A A"),
+            ("GET /api/v1/me/credentials", "S A A A A A"),
+            ("GET /api/v1/credentials", "S F F F A F"),
+            ("GET /api/v1/credentials/{id}", "A A A A A A"),
+            ("GET /api/v1/reports/program", "S F F A A A"),
             ("GET /learn", "S A A A A A"),
             ("GET /credentials/{id}", "A A A A A A"),
             ("GET /credentials/{id}/credential.json", "A A A A A A"),

@@ -316,7 +316,13 @@ async fn search_applies_text_and_every_filter(store: Store) {
         found(&["Prompting Basics"])
     );
     // Words a search engine ignores ("in", "the") must not decide what matches.
-    assert_eq!(titles(&store, &text("AI in the classroom"), 20, 0).await, found(&["AI in Classroom Feedback"]));
+    assert_eq!(titles(&store, &text("AI in the feedback"), 20, 0).await, found(&["AI in Classroom Feedback"]));
+    // Facets are searched by name: "classroom" finds both Classroom practice items, the one
+    // with the word in its title first.
+    assert_eq!(
+        titles(&store, &text("classroom"), 20, 0).await,
+        found(&["AI in Classroom Feedback", "Differentiation with AI"])
+    );
     assert_eq!(titles(&store, &text("the"), 20, 0).await, found(&published), "nothing left to search for");
     assert_eq!(titles(&store, &text("  !!! -- "), 20, 0).await, found(&published), "no words, no text filter");
     assert_eq!(titles(&store, &text("\"bias\" OR 1=1 --"), 20, 0).await, found(&[]), "quotes and operators are text");
@@ -357,7 +363,11 @@ async fn search_applies_text_and_every_filter(store: Store) {
     catalog::update_item(&mut tx, feedback_id, &renamed, at(5)).await.expect("update");
     catalog::set_status(&mut tx, bias_id, ItemStatus::Draft, at(5)).await.expect("unpublish");
     tx.commit().await.expect("commit");
-    assert_eq!(titles(&store, &text("classroom"), 20, 0).await, found(&[]));
+    assert_eq!(
+        titles(&store, &text("classroom"), 20, 0).await,
+        found(&["Differentiation with AI", "Feedback Studio"]),
+        "the old title left the index: only the strand matches now, and ties go by title"
+    );
     assert_eq!(titles(&store, &text("studio"), 20, 0).await, found(&["Feedback Studio"]));
     assert_eq!(titles(&store, &text("differen"), 20, 0).await, found(&["Differentiation with AI"]));
 }

@@ -1,11 +1,22 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI 3.1 document at
 //! `/api/v1/openapi.json`. Clients authenticate with the session cookie; unsafe methods also
 //! send the session's CSRF token (from `GET /api/v1/me`) in `X-CSRF-Token`.
+//!
+//! Each route has the same access rule as the page that shows the same thing (`routes.rs`),
+//! and each handler calls the same use case or store query as that page. This file holds the
+//! identity and organization routes, the shared types (errors, paging) and the document;
+//! [`catalog`], [`learning`], [`credentials`], [`people`] and [`reports`] hold the rest.
+
+pub mod catalog;
+pub mod credentials;
+pub mod learning;
+pub mod people;
+pub mod reports;
 
 use crate::context::RequestContext;
 use crate::error::WebError;
 use crate::state::AppState;
-use academy_app::{orgs as app_orgs, people};
+use academy_app::{orgs as app_orgs, people as app_people};
 use academy_core::org::NewOrg;
 use academy_core::validation::required_text;
 use academy_core::{FieldErrors, Locale, NcesId, OrgKind, UsState};
@@ -152,12 +163,26 @@ pub struct MemberListResponse {
     pub offset: i64,
 }
 
+fn child_kinds() -> utoipa::openapi::schema::Object {
+    catalog::one_of(
+        [OrgKind::StateFederation, OrgKind::LocalUnion, OrgKind::District, OrgKind::School].map(OrgKind::as_str),
+        "What the new node is, as its parent allows",
+    )
+}
+
+fn grantable_roles() -> utoipa::openapi::schema::Object {
+    use strum::IntoEnumIterator;
+    catalog::one_of(academy_core::Role::iter().map(academy_core::Role::as_str), "The role, as the caller may grant")
+}
+
 /// A node to create below the path's node.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewOrgRequest {
     /// `state_federation`, `local_union`, `district` or `school`, as the parent allows.
+    #[schema(schema_with = child_kinds)]
     pub kind: String,
-    /// Name.
+    /// Name (at most 200 characters).
+    #[schema(max_length = 200)]
     pub name: String,
     /// USPS state code; defaults to the parent's.
     pub state: Option<String>,
@@ -177,6 +202,7 @@ pub struct NewInvitationRequest {
     /// Their name.
     pub display_name: String,
     /// The role they get at the node.
+    #[schema(schema_with = grantable_roles)]
     pub role: String,
 }
 
@@ -205,38 +231,100 @@ pub struct ErrorResponse {
 pub struct ErrorDetail {
     /// Stable machine code: `not_found`, `unauthenticated`, `forbidden`, `csrf_failed`,
     /// `validation_failed`, `conflict`, `bad_request`, `rate_limited`, `payload_too_large`,
-    /// `method_not_allowed`, `internal`.
+    /// `method_not_allowed`, `unsupported_media_type`, `internal`.
     pub code: String,
     /// A sentence for a person.
     pub message: String,
-    /// For `validation_failed`: `[{"field", "message"}]`; for `conflict`: `{"field"}`.
-    #[schema(value_type = Option<Object>)]
-    pub details: Option<serde_json::Value>,
+    /// For `validation_failed`: the fields and their problems; for `conflict`: the field whose
+    /// value is taken. Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<ErrorDetails>,
+}
+
+/// Structured detail of an error.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum ErrorDetails {
+    /// `validation_failed`: one entry per problem.
+    Fields(Vec<FieldErrorResponse>),
+    /// `conflict`: the field whose value is already taken.
+    Conflict(ConflictDetails),
+}
+
+/// One input field's problem.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldErrorResponse {
+    /// The field, as named in the body or query.
+    pub field: String,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+/// The field whose value is already taken.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConflictDetails {
+    /// Its name.
+    pub field: String,
 }
 
 /// Paging for lists.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Paging {
     /// Rows per page, 1–500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
     /// Rows to skip (default 0).
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
-    /// Filter text (members: name or email).
-    pub q: Option<String>,
 }
 
 impl Paging {
-    fn bounds(&self) -> Result<(i64, i64), WebError> {
-        let limit = self.limit.unwrap_or(100);
-        let offset = self.offset.unwrap_or(0);
-        if !(1..=500).contains(&limit) {
-            return Err(WebError::BadRequest("limit must be between 1 and 500.".into()));
-        }
-        if offset < 0 {
-            return Err(WebError::BadRequest("offset must not be negative.".into()));
-        }
-        Ok((limit, offset))
+    /// The page asked for, checked.
+    pub fn bounds(&self) -> Result<(i64, i64), WebError> {
+        page_bounds(self.limit, self.offset, 100, 500)
     }
+}
+
+/// Checks `limit` (1 to `max`, default `default`) and `offset` (not negative, default 0).
+pub fn page_bounds(limit: Option<i64>, offset: Option<i64>, default: i64, max: i64) -> Result<(i64, i64), WebError> {
+    let limit = limit.unwrap_or(default);
+    let offset = offset.unwrap_or(0);
+    if !(1..=max).contains(&limit) {
+        return Err(WebError::BadRequest(format!("limit must be between 1 and {max}.")));
+    }
+    if offset < 0 {
+        return Err(WebError::BadRequest("offset must not be negative.".into()));
+    }
+    Ok((limit, offset))
+}
+
+/// Search text from a query parameter: trimmed, at most `max` characters, no control
+/// characters (PostgreSQL cannot even compare a text holding NUL).
+pub fn search_text(raw: Option<&str>, name: &str, max: usize) -> Result<String, WebError> {
+    let text = raw.unwrap_or("").trim();
+    if text.chars().count() > max {
+        return Err(WebError::BadRequest(format!("{name} must be at most {max} characters.")));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(WebError::BadRequest(format!("{name} must not contain control characters.")));
+    }
+    Ok(text.to_owned())
+}
+
+/// Paging and a filter for the people at a node.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MemberSearch {
+    /// Rows per page, 1–500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<i64>,
+    /// Rows to skip (default 0).
+    #[param(minimum = 0)]
+    pub offset: Option<i64>,
+    /// Text in the name or email (at most 200 characters).
+    #[param(max_length = 200)]
+    pub q: Option<String>,
 }
 
 /// The signed-in person.
@@ -310,7 +398,7 @@ pub async fn list_org_children(
     responses((status = 201, body = OrgResponse), (status = 400, body = ErrorResponse),
         (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse),
         (status = 409, body = ErrorResponse), (status = 422, body = ErrorResponse)),
-    security(("session" = []), ("csrf" = [])))]
+    security(("session" = [], "csrf" = [])))]
 pub async fn create_org_child(
     State(state): State<AppState>,
     ctx: RequestContext,
@@ -357,17 +445,18 @@ pub async fn create_org_child(
 
 /// The people at and below an organization.
 #[utoipa::path(get, path = "/api/v1/orgs/{id}/members", tag = "organizations",
-    params(("id" = i64, Path, description = "Organization id"), Paging),
+    params(("id" = i64, Path, description = "Organization id"), MemberSearch),
     responses((status = 200, body = MemberListResponse), (status = 400, body = ErrorResponse),
         (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse)))]
 pub async fn list_org_members(
     State(state): State<AppState>,
     Path(id): Path<i64>,
-    Query(paging): Query<Paging>,
+    Query(search): Query<MemberSearch>,
 ) -> Result<Json<MemberListResponse>, WebError> {
-    let (limit, offset) = paging.bounds()?;
+    let (limit, offset) = page_bounds(search.limit, search.offset, 100, 500)?;
+    let text = search_text(search.q.as_deref(), "q", 200)?;
     let org = orgs::get(&state.app.store, id).await?.ok_or(WebError::NotFound)?;
-    let items = users::members(&state.app.store, &org.path, paging.q.as_deref().unwrap_or(""), limit, offset)
+    let items = users::members(&state.app.store, &org.path, &text, limit, offset)
         .await?
         .into_iter()
         .map(|m| MemberResponse {
@@ -388,7 +477,7 @@ pub async fn list_org_members(
     responses((status = 201, body = InvitationResponse), (status = 400, body = ErrorResponse),
         (status = 401, body = ErrorResponse), (status = 403, body = ErrorResponse), (status = 404, body = ErrorResponse),
         (status = 409, body = ErrorResponse), (status = 422, body = ErrorResponse)),
-    security(("session" = []), ("csrf" = [])))]
+    security(("session" = [], "csrf" = [])))]
 pub async fn create_invitation(
     State(state): State<AppState>,
     ctx: RequestContext,
@@ -397,9 +486,10 @@ pub async fn create_invitation(
 ) -> Result<Response, WebError> {
     let session = ctx.session()?.clone();
     let org = orgs::get(&state.app.store, id).await?.ok_or(WebError::NotFound)?;
-    let invitation = people::parse_invitation(&session.principal, &org, &body.email, &body.display_name, &body.role)
-        .map_err(WebError::Validation)?;
-    let user_id = people::invite(&state.app, session.actor(), &org, &invitation).await?;
+    let invitation =
+        app_people::parse_invitation(&session.principal, &org, &body.email, &body.display_name, &body.role)
+            .map_err(WebError::Validation)?;
+    let user_id = app_people::invite(&state.app, session.actor(), &org, &invitation).await?;
     let response = InvitationResponse {
         user_id,
         email: invitation.email.to_string(),
@@ -412,12 +502,26 @@ pub async fn create_invitation(
 /// The OpenAPI document.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Academy API", version = "1", description = "Academy's JSON API. Errors are `{\"error\": {\"code\", \"message\", \"details\"}}` with a stable code."),
-    paths(get_me, get_org, list_org_children, create_org_child, list_org_members, create_invitation),
-    components(schemas(ErrorResponse, ErrorDetail)),
+    info(title = "Academy API", version = "1", description = "Academy's JSON API. Sign in at `/sign-in` for the session cookie; send the `csrf_token` from `GET /api/v1/me` in `X-CSRF-Token` with every POST. Each route has the same access rule as the page that shows the same thing. Errors are `{\"error\": {\"code\", \"message\", \"details\"}}` with a stable code."),
+    paths(
+        get_me, get_org, list_org_children, create_org_child, list_org_members, create_invitation,
+        people::search_orgs, people::get_person,
+        catalog::list_catalog_items, catalog::get_catalog_item,
+        learning::get_my_learning, learning::get_my_transcript, learning::list_my_credentials,
+        credentials::list_credentials, credentials::get_credential,
+        reports::get_program_report,
+    ),
+    components(schemas(ErrorResponse, ErrorDetail, ErrorDetails, FieldErrorResponse, ConflictDetails)),
     modifiers(&SecuritySchemes),
     security(("session" = [])),
-    tags((name = "identity", description = "Who is signed in"), (name = "organizations", description = "The organization tree and its people"))
+    tags(
+        (name = "identity", description = "Who is signed in"),
+        (name = "organizations", description = "The organization tree and its people"),
+        (name = "catalog", description = "Courses, workshops and labs"),
+        (name = "learning", description = "The caller's own learning and transcript"),
+        (name = "credentials", description = "Open Badges 3.0 credentials"),
+        (name = "reports", description = "Program reports"),
+    )
 )]
 pub struct ApiDoc;
 

@@ -6,6 +6,7 @@ use crate::pages::{Layout, NoticeQuery, notice_text, render_page};
 use crate::state::AppState;
 use academy_core::access::{Permission, Role};
 use academy_core::aggregate::Cell;
+use academy_core::numbers::{grouped, percent};
 use academy_core::{Locale, OrgKind};
 use academy_store::{jobs, orgs, outbox, users};
 use askama::Template;
@@ -17,10 +18,11 @@ struct ScopePanel {
     org_id: i64,
     name: String,
     kind: &'static str,
-    counts: Vec<(String, i64)>,
-    teachers: i64,
+    counts: Vec<(String, String)>,
+    teachers: String,
     can_manage: bool,
     can_invite: bool,
+    can_report: bool,
 }
 
 struct TeacherPanel {
@@ -31,10 +33,12 @@ struct TeacherPanel {
 struct ProgramPanel {
     teachers: i64,
     goal: i64,
+    teachers_text: String,
+    goal_text: String,
     percent: String,
-    outbox: i64,
-    queued_jobs: i64,
-    failed_jobs: i64,
+    outbox: String,
+    queued_jobs: String,
+    failed_jobs: String,
 }
 
 struct ResearchRow {
@@ -111,10 +115,12 @@ pub async fn show_home(
             Some(ProgramPanel {
                 teachers,
                 goal,
-                percent: format!("{:.1}", 100.0 * teachers as f64 / goal.max(1) as f64),
-                outbox: outbox::count(store).await?,
-                queued_jobs: count_of("queued"),
-                failed_jobs: count_of("failed"),
+                teachers_text: grouped(teachers),
+                goal_text: grouped(goal),
+                percent: percent(teachers, goal),
+                outbox: grouped(outbox::count(store).await?),
+                queued_jobs: grouped(count_of("queued")),
+                failed_jobs: grouped(count_of("failed")),
             })
         }
         _ => None,
@@ -185,7 +191,7 @@ async fn scope_panel(
         .await?
         .into_iter()
         .filter(|(kind, _)| *kind != org.kind && *kind != OrgKind::National)
-        .map(|(kind, n)| (kind.plural_label().to_owned(), n))
+        .map(|(kind, n)| (kind.plural_label().to_owned(), grouped(n)))
         .collect();
     let teachers = users::count_with_role(&state.app.store, &org.path, Role::Teacher).await?;
     Ok(ScopePanel {
@@ -193,8 +199,9 @@ async fn scope_panel(
         kind: org.kind.label(),
         can_manage: principal.can(Permission::ViewOrgTree, &org.path),
         can_invite: principal.can(Permission::InviteUsers, &org.path),
+        can_report: principal.can(Permission::ViewAggregates, &org.path),
         name: org.name,
         counts,
-        teachers,
+        teachers: grouped(teachers),
     })
 }

@@ -17,6 +17,7 @@ pub mod pathways;
 pub mod people;
 pub mod people_import;
 pub mod player;
+pub mod reports;
 pub mod review;
 pub mod sessions;
 

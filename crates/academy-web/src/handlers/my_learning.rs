@@ -2,11 +2,13 @@
 //! their transcript as a page, CSV and PDF.
 
 use crate::context::RequestContext;
+use crate::downloads::csv_attachment;
 use crate::error::WebError;
 use crate::pages::{Layout, NoticeQuery, notice_text, render_page};
 use crate::state::AppState;
 use academy_core::learning::PdHours;
 use academy_core::time;
+use academy_formats::csv_export::CsvExport;
 use academy_store::credentials::{self, Credential};
 use academy_store::pathways::{self, MyPathway};
 use academy_store::progress::{self, LearningCard, TranscriptLine};
@@ -94,30 +96,14 @@ pub async fn show_transcript(State(state): State<AppState>, ctx: RequestContext)
 pub async fn transcript_csv(State(state): State<AppState>, ctx: RequestContext) -> Result<Response, WebError> {
     let session = ctx.session()?;
     let lines = progress::transcript(&state.app.store, session.user_id).await?;
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    let io = |e: csv::Error| WebError::Internal(e.into());
-    writer.write_record(["completed_on", "title", "kind", "pd_hours"]).map_err(io)?;
+    let mut export = CsvExport::new(["completed_on", "title", "kind", "pd_hours"])?;
     for line in &lines {
         let hours = PdHours::from_tenths(line.pd_hours_tenths).to_string();
-        writer
-            .write_record([
-                line.completed_at.format("%Y-%m-%d").to_string().as_str(),
-                &line.title,
-                line.kind.label(),
-                &hours,
-            ])
-            .map_err(io)?;
+        let completed_on = line.completed_at.format("%Y-%m-%d").to_string();
+        export.row([completed_on.as_str(), &line.title, line.kind.label(), &hours])?;
     }
-    writer.write_record(["", "Total", "", &total(&lines).to_string()]).map_err(io)?;
-    let body = writer.into_inner().map_err(|e| WebError::Internal(anyhow::anyhow!("csv: {e}")))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"academy-transcript.csv\""),
-        ],
-        body,
-    )
-        .into_response())
+    export.row(["", "Total", "", &total(&lines).to_string()])?;
+    csv_attachment("academy-transcript.csv", export)
 }
 
 /// The transcript as a printable PDF.

@@ -197,7 +197,7 @@ async fn each_home_page_fits_the_role(backend: Backend) {
     let app = TestApp::start(backend).await;
     let program = app.get_html(&app.signed_in("admin@academy.test").await, "/").await;
     let text = texts(&program, "#program-heading + p").join(" ");
-    assert_eq!(text, "65 teachers enrolled of the goal of 400000 (0.0%).");
+    assert_eq!(text, "65 teachers enrolled of the goal of 400,000 (0.02%).");
     assert_eq!(
         texts(&program, "nav[aria-label=Main] a"),
         ["Home", "My learning", "Catalog", "Authoring", "Organizations", "Credentials", "Outbox", "Account"]

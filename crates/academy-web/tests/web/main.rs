@@ -12,4 +12,6 @@ mod credentials;
 mod learn;
 mod mail;
 mod ops;
+mod outside;
+mod reports;
 mod support;
