@@ -4,7 +4,7 @@
 
 use crate::imports::course::{export, import_in, read_files};
 use crate::{Actor, App, Error, Result};
-use academy_core::learning::{Quiz, StepKind};
+use academy_core::learning::{Quiz, Reveal, StepKind};
 use academy_core::time;
 use academy_formats::course::{self, Completion, CoursePackage, ModulePackage, StepPackage};
 use academy_store::audit;
@@ -140,7 +140,7 @@ pub async fn save_step(
             ("min_chars".into(), form.min_chars.trim().to_owned()),
         ]),
     });
-    let placeholder_quiz = Quiz { passing_percent: 80, max_attempts: 0, questions: Vec::new() };
+    let placeholder_quiz = Quiz { passing_percent: 80, max_attempts: 0, reveal: Reveal::Never, questions: Vec::new() };
     let mut step = StepPackage {
         kind,
         title: title.clone(),

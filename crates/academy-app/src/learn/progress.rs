@@ -284,6 +284,14 @@ pub async fn submit_quiz(
     let (item, enrollment) = (&taking.item, &taking.enrollment);
     let now = academy_core::time::now();
     let quiz = step.quiz()?.ok_or_else(|| Error::Refused("This step is not a quiz.".into()))?;
+    // A slip of the button is not an attempt: nothing answered, nothing graded or counted.
+    if responses.iter().all(Response::is_blank) {
+        return Err(Error::Refused(
+            "You have not answered any question yet. Answer at least one before submitting; \
+             this attempt is still open and has not been counted."
+                .into(),
+        ));
+    }
     let mut tx = app.store.begin().await?;
     let attempt = progress::attempt(&mut tx, attempt_id).await?;
     let Some(attempt) = attempt.filter(|a| a.enrollment_id == enrollment.id && a.step_id == step.id) else {

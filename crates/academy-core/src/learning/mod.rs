@@ -11,4 +11,4 @@ pub mod quiz;
 
 pub use catalog::{Delivery, GradeBand, ItemKind, PdHours, StepKind, Strand, Subject};
 pub use completion::{CompletionRule, Evidence, RuleRegistry, is_web_link};
-pub use quiz::{Answer, Question, QuestionKind, Quiz, QuizResult, Response};
+pub use quiz::{Answer, Question, QuestionKind, Quiz, QuizResult, Response, Reveal};

@@ -10,8 +10,59 @@ pub struct Quiz {
     pub passing_percent: u8,
     /// Attempts allowed; 0 means no limit.
     pub max_attempts: u32,
+    /// When the teacher is shown the right answers (their own answers are always shown).
+    #[serde(default)]
+    pub reveal: Reveal,
     /// The questions, in order.
     pub questions: Vec<Question>,
+}
+
+/// When a teacher sees the right answers after submitting. The author decides: answers shown
+/// too early turn the remaining attempts into copying.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reveal {
+    /// Never; the feedback explains without giving the answer away.
+    #[default]
+    Never,
+    /// After every submitted attempt.
+    AfterEachAttempt,
+    /// Once the teacher has passed or has no attempt left.
+    WhenDone,
+}
+
+impl Reveal {
+    /// Every value, in the order an author chooses from.
+    pub const ALL: &'static [Reveal] = &[Reveal::Never, Reveal::WhenDone, Reveal::AfterEachAttempt];
+
+    /// The value as written in a quiz file.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Reveal::Never => "never",
+            Reveal::AfterEachAttempt => "after-each-attempt",
+            Reveal::WhenDone => "when-done",
+        }
+    }
+
+    /// How it reads in the quiz editor.
+    pub fn label(self) -> &'static str {
+        match self {
+            Reveal::Never => "Never show the right answers",
+            Reveal::AfterEachAttempt => "Show the right answers after every attempt",
+            Reveal::WhenDone => "Show the right answers once the teacher passes or has no attempt left",
+        }
+    }
+}
+
+impl std::str::FromStr for Reveal {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let wanted = s.trim();
+        Reveal::ALL.iter().copied().find(|r| r.slug() == wanted).ok_or_else(|| {
+            let known: Vec<&str> = Reveal::ALL.iter().map(|r| r.slug()).collect();
+            format!("'{wanted}' is not one of: {}", known.join(", "))
+        })
+    }
 }
 
 /// What kind of answer a question takes.
@@ -133,6 +184,17 @@ impl Question {
         }
     }
 
+    /// The right answer as a teacher reads it: the right choices' text, or the first accepted
+    /// answer (Markdown, like the choices).
+    pub fn right_answer(&self) -> Vec<String> {
+        match &self.answer {
+            Answer::Choices(right) => right.iter().filter_map(|i| self.choices.get(*i).cloned()).collect(),
+            Answer::Accept(accepted) => {
+                accepted.iter().find(|a| !normalize(a).is_empty()).cloned().into_iter().collect()
+            }
+        }
+    }
+
     /// Whether `response` is right.
     pub fn is_correct(&self, response: &Response) -> bool {
         match (&self.answer, response) {
@@ -150,6 +212,17 @@ impl Question {
                 !given.is_empty() && accepted.iter().any(|a| normalize(a) == given)
             }
             _ => false,
+        }
+    }
+}
+
+impl Response {
+    /// Whether nothing was answered.
+    pub fn is_blank(&self) -> bool {
+        match self {
+            Response::Blank => true,
+            Response::Choices(chosen) => chosen.is_empty(),
+            Response::Text(text) => text.trim().is_empty(),
         }
     }
 }
@@ -189,6 +262,15 @@ impl Quiz {
     pub fn may_attempt(&self, used: u32) -> bool {
         self.max_attempts == 0 || used < self.max_attempts
     }
+
+    /// Whether the right answers are shown after `submitted` attempts, `passed` or not.
+    pub fn shows_answers(&self, submitted: u32, passed: bool) -> bool {
+        match self.reveal {
+            Reveal::Never => false,
+            Reveal::AfterEachAttempt => submitted > 0,
+            Reveal::WhenDone => submitted > 0 && (passed || !self.may_attempt(submitted)),
+        }
+    }
 }
 
 /// Lower-case, letters and digits only, single spaces: "The  Token!" → "the token".
@@ -210,6 +292,7 @@ mod tests {
         Quiz {
             passing_percent: 70,
             max_attempts: 2,
+            reveal: Reveal::Never,
             questions: vec![
                 Question {
                     kind: QuestionKind::Single,
@@ -261,6 +344,33 @@ mod tests {
         assert!(q.may_attempt(0) && q.may_attempt(1));
         assert!(!q.may_attempt(2));
         assert!(Quiz { max_attempts: 0, ..q }.may_attempt(99));
+    }
+
+    #[test]
+    fn answers_are_revealed_as_the_author_chose() {
+        let q = quiz();
+        assert!(!q.shows_answers(2, false), "never, by default");
+        let each = Quiz { reveal: Reveal::AfterEachAttempt, ..quiz() };
+        assert!(!each.shows_answers(0, false) && each.shows_answers(1, false));
+        let done = Quiz { reveal: Reveal::WhenDone, ..quiz() };
+        assert!(!done.shows_answers(1, false), "an attempt is left");
+        assert!(done.shows_answers(1, true), "passed");
+        assert!(done.shows_answers(2, false), "no attempt left");
+        assert!(!Quiz { max_attempts: 0, ..done }.shows_answers(9, false), "unlimited attempts: only on passing");
+        assert_eq!("when-done".parse(), Ok(Reveal::WhenDone));
+        assert!("sometimes".parse::<Reveal>().expect_err("unknown").contains("never, when-done, after-each-attempt"));
+        let right: Vec<Vec<String>> = q.questions.iter().map(Question::right_answer).collect();
+        assert_eq!(
+            right,
+            [vec!["The next token".to_owned()], vec!["A name".into(), "A grade".into()], vec!["hallucination".into()]]
+        );
+    }
+
+    #[test]
+    fn blank_responses_are_recognized() {
+        assert!(Response::Blank.is_blank() && Response::Choices(vec![]).is_blank());
+        assert!(Response::Text("  ".into()).is_blank() && !Response::Text("x".into()).is_blank());
+        assert!(!Response::Choices(vec![0]).is_blank());
     }
 
     #[test]

@@ -5,7 +5,7 @@ use super::source::{Fetch, Source};
 use super::{Completion, CoursePackage, FORMAT, MANIFEST, ModulePackage, StepPackage, check_path, is_slug};
 use crate::error::{FormatError, FormatErrors};
 use academy_core::learning::{
-    Answer, GradeBand, ItemKind, PdHours, Question, QuestionKind, Quiz, RuleRegistry, StepKind, Strand, Subject,
+    Answer, GradeBand, ItemKind, PdHours, Question, QuestionKind, Quiz, Reveal, RuleRegistry, StepKind, Strand, Subject,
 };
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -57,6 +57,7 @@ struct RawStep {
 struct RawQuiz {
     passing_score: Field,
     max_attempts: Field,
+    reveal: Field,
     questions: Option<Spanned<Vec<Spanned<RawQuestion>>>>,
 }
 
@@ -741,6 +742,16 @@ impl<'a> PackageReader<'a> {
         let attempts = doc
             .required(p, &raw.max_attempts, "max_attempts", 1)
             .and_then(|v| doc.integer(p, v, "max_attempts", 0..=i64::from(u32::MAX)));
+        let reveal = match &raw.reveal {
+            None => Some(Reveal::Never),
+            Some(v) => doc.string(p, v, "reveal", 40, false).and_then(|s| match s.parse::<Reveal>() {
+                Ok(reveal) => Some(reveal),
+                Err(message) => {
+                    doc.at(p, &v.span(), "reveal", message);
+                    None
+                }
+            }),
+        };
         let mut questions = Vec::new();
         let mut lines = Vec::new();
         match &raw.questions {
@@ -769,6 +780,7 @@ impl<'a> PackageReader<'a> {
         let quiz = Quiz {
             passing_percent: u8::try_from(passing?).ok()?,
             max_attempts: u32::try_from(attempts?).ok()?,
+            reveal: reveal?,
             questions,
         };
         // The whole quiz's rules; anything here not already caught above lands at its question.

@@ -178,6 +178,7 @@ fn packages_round_trip_through_files_folders_and_zips() {
     odd.title = "Quotes \" and \\ backslashes, ''' and \"\"\" too".into();
     odd.modules[0].title = "Ünïcödé — “quoted” 日本語".into();
     let quiz = odd.modules[0].steps[1].quiz.as_mut().expect("quiz");
+    quiz.reveal = academy_core::learning::Reveal::WhenDone;
     quiz.questions[0].feedback = "Line one\nLine \"two\"\n\ttabbed \\n not a newline".into();
     odd.modules[0].steps[1].file = "01-next-word/02-check.quiz.toml".into();
     odd.modules[1].steps[1].quiz = odd.modules[0].steps[1].quiz.clone();
@@ -369,6 +370,22 @@ fn quiz_problems_are_located() {
 
 fn errors_of_quiz(quiz: &str) -> Vec<String> {
     errors(&with("01-next-word/02-check.quiz.toml", quiz))
+}
+
+#[test]
+fn reveal_is_optional_and_checked() {
+    let package = read_files(&files()).expect("valid");
+    let quiz = package.modules[0].steps[1].quiz.as_ref().expect("quiz");
+    assert_eq!(quiz.reveal, academy_core::learning::Reveal::Never, "answers stay hidden unless the author says");
+    let shown = QUIZ_TEXT.replace("max_attempts = 3\n", "max_attempts = 3\nreveal = \"after-each-attempt\"\n");
+    let package = read_files(&with("01-next-word/02-check.quiz.toml", &shown)).expect("valid");
+    let quiz = package.modules[0].steps[1].quiz.as_ref().expect("quiz");
+    assert_eq!(quiz.reveal, academy_core::learning::Reveal::AfterEachAttempt);
+    let wrong = QUIZ_TEXT.replace("max_attempts = 3\n", "max_attempts = 3\nreveal = \"sometimes\"\n");
+    assert_eq!(
+        errors_of_quiz(&wrong),
+        ["01-next-word/02-check.quiz.toml:3: reveal: 'sometimes' is not one of: never, when-done, after-each-attempt"]
+    );
 }
 
 #[test]

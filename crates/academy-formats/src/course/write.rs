@@ -2,7 +2,7 @@
 //! a folder or a zip of them.
 
 use super::{CoursePackage, FORMAT, MANIFEST, WriteError, check_path, description_path, is_slug};
-use academy_core::learning::{Answer, QuestionKind, Quiz, StepKind};
+use academy_core::learning::{Answer, QuestionKind, Quiz, Reveal, StepKind};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
@@ -176,6 +176,9 @@ fn manifest_toml(package: &CoursePackage) -> Result<String, WriteError> {
 
 fn quiz_toml(quiz: &Quiz) -> String {
     let mut out = format!("passing_score = {}\nmax_attempts = {}\n", quiz.passing_percent, quiz.max_attempts);
+    if quiz.reveal != Reveal::Never {
+        out.push_str(&format!("reveal = {}\n", quoted(quiz.reveal.slug())));
+    }
     for q in &quiz.questions {
         let kind = match q.kind {
             QuestionKind::Single => "single",

@@ -2,7 +2,7 @@
 
 use crate::support::{add_item, at, new_item, on_both, person, step, sync, t0};
 use academy_core::learning::{
-    Answer, Delivery, GradeBand, ItemKind, PdHours, Question, QuestionKind, Quiz, StepKind, Strand, Subject,
+    Answer, Delivery, GradeBand, ItemKind, PdHours, Question, QuestionKind, Quiz, Reveal, StepKind, Strand, Subject,
 };
 use academy_store::catalog::{self, CatalogQuery, Item, ItemStatus, Length, NewItem, NewModule};
 use academy_store::progress::{self, StepStatus};
@@ -126,6 +126,7 @@ async fn content_sync_keeps_steps_whose_files_stay(store: Store) {
     let quiz = Quiz {
         passing_percent: 80,
         max_attempts: 3,
+        reveal: Reveal::WhenDone,
         questions: vec![Question {
             kind: QuestionKind::Single,
             prompt: "Which is a large language model?".into(),

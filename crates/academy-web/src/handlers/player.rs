@@ -47,6 +47,10 @@ struct QuestionView {
     text: String,
     correct: Option<bool>,
     feedback: String,
+    /// The choices the teacher made, as they read them (HTML; a short answer is in `text`).
+    chosen: String,
+    /// The right answer, when the author lets it be shown.
+    right: Option<String>,
 }
 
 struct QuizView {
@@ -97,6 +101,7 @@ fn quiz_view(quiz: &Quiz, attempts: &[QuizAttempt]) -> QuizView {
         _ => None,
     };
     let graded = shown.as_ref().map(|r| quiz.grade(r));
+    let reveal = quiz.shows_answers(submitted as u32, passed);
     let questions = quiz
         .questions
         .iter()
@@ -124,6 +129,14 @@ fn quiz_view(quiz: &Quiz, attempts: &[QuizAttempt]) -> QuizView {
                 },
                 correct: graded.as_ref().and_then(|g| g.questions.get(i)).map(|r| r.correct),
                 feedback: markdown(&q.feedback),
+                chosen: chosen
+                    .iter()
+                    .filter_map(|n| q.choices.get(*n))
+                    .map(|c| markdown_inline(c))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                right: reveal
+                    .then(|| q.right_answer().iter().map(|a| markdown_inline(a)).collect::<Vec<_>>().join("; ")),
             }
         })
         .collect();
@@ -357,6 +370,10 @@ pub async fn submit_attempt(
         Err(academy_app::Error::Stale(message)) => {
             let page = step_page(&state, &ctx, &taking, position, Some(message), None, None).await?;
             render_with_status(StatusCode::CONFLICT, &page)
+        }
+        Err(academy_app::Error::Refused(message)) => {
+            let page = step_page(&state, &ctx, &taking, position, Some(message), None, None).await?;
+            render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
         Err(other) => Err(other.into()),
     }

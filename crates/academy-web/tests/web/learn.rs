@@ -10,6 +10,7 @@ on_both!(
     the_catalog_filters_and_searches,
     a_course_is_taken_step_by_step_and_recorded,
     quiz_answers_for_another_attempt_are_refused,
+    an_empty_quiz_is_not_an_attempt_and_answers_show_when_done,
     a_lab_task_completes_with_the_work_it_asks_for,
     a_full_session_has_a_waitlist_that_moves_up,
     attendance_by_code_completes_the_workshop,
@@ -246,6 +247,89 @@ async fn quiz_answers_for_another_attempt_are_refused(backend: Backend) {
         .await
         .expect("count");
     assert_eq!(count, 1, "nothing was recorded for the refused answers");
+    app.stop().await;
+}
+
+async fn an_empty_quiz_is_not_an_attempt_and_answers_show_when_done(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let client = app.signed_in("teacher@academy.test").await;
+    let slug = "how-language-models-work";
+    enroll(&app, &client, slug).await;
+    let store = &app.server().store;
+    let item = catalog::item_by_slug(store, slug).await.expect("q").expect("item");
+    let quiz_step = catalog::steps(store, item.id)
+        .await
+        .expect("steps")
+        .into_iter()
+        .find(|s| s.kind == academy_core::learning::StepKind::Quiz)
+        .expect("a quiz");
+    let quiz = quiz_step.quiz().expect("decode").expect("quiz");
+    assert_eq!(quiz.reveal, academy_core::learning::Reveal::WhenDone, "the demo quizzes show answers on passing");
+    let base = format!("/learn/items/{slug}/steps/{}", quiz_step.position);
+    let started = app.post_form(&client, &base, &format!("{base}/attempts"), &[]).await;
+    assert_eq!(started.status(), StatusCode::SEE_OTHER);
+    let page = app.get_html(&client, &base).await;
+    let action = page
+        .select(&scraper::Selector::parse("form[action*=\"/attempts/\"]").expect("selector"))
+        .next()
+        .and_then(|f| f.value().attr("action"))
+        .expect("an open attempt")
+        .to_owned();
+    let token = crate::support::input_value(&page, "csrf_token").expect("token");
+    let empty = client
+        .post(app.url(&action))
+        .form(&[("csrf_token", token.as_str()), ("q1", "   ")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = Html::parse_document(&empty.text().await.expect("body"));
+    assert!(
+        texts(&body, ".error-summary").concat().contains("not answered any question"),
+        "{:?}",
+        texts(&body, ".error-summary")
+    );
+    assert!(!texts(&body, "button").iter().any(|b| b == "Try again"), "the attempt is still open");
+    let submitted = || async {
+        let (n,): (i64,) = query("SELECT COUNT(*) FROM quiz_attempts WHERE submitted_at IS NOT NULL")
+            .fetch_one(store)
+            .await
+            .expect("count");
+        n
+    };
+    assert_eq!(submitted().await, 0, "an empty submit is not an attempt");
+
+    // Answer wrong on the still-open attempt: the teacher sees what they answered, not the key.
+    let mut fields = vec![("csrf_token".to_owned(), token.clone())];
+    for (i, q) in quiz.questions.iter().enumerate() {
+        let name = format!("q{}", i + 1);
+        match &q.answer {
+            academy_core::learning::Answer::Choices(c) => {
+                let wrong = (0..q.choices.len()).find(|n| !c.contains(n)).unwrap_or(0);
+                fields.push((name, wrong.to_string()));
+            }
+            academy_core::learning::Answer::Accept(_) => fields.push((name, "no idea".into())),
+        }
+    }
+    let wrong = client.post(app.url(&action)).form(&fields).send().await.expect("submit");
+    assert!(location(wrong.headers()).contains("notice=quiz-failed"));
+    assert_eq!(submitted().await, 1);
+    let after_wrong = app.get_html(&client, &base).await;
+    let given = texts(&after_wrong, ".results .your-answer");
+    assert_eq!(given.len(), quiz.questions.len(), "{given:?}");
+    assert!(given.iter().all(|g| g.starts_with("Your answer: ") && g != "Your answer: none"), "{given:?}");
+    assert!(texts(&after_wrong, ".results .right-answer").is_empty(), "attempts are left: no answers yet");
+
+    // Pass: now the right answers are shown beside the teacher's.
+    let passed = answer_quiz(&app, &client, slug, quiz_step.position, true).await;
+    assert!(
+        location(passed.headers()).contains("quiz-passed") || location(passed.headers()).contains("item-completed")
+    );
+    let after_pass = app.get_html(&client, &base).await;
+    let right = texts(&after_pass, ".results .right-answer");
+    assert_eq!(right.len(), quiz.questions.len(), "{right:?}");
+    let first = quiz.questions[0].right_answer().join("; ");
+    assert!(right[0].contains(first.trim_matches('*')), "{right:?} should name {first}");
     app.stop().await;
 }
 
