@@ -361,6 +361,7 @@ async fn load_learning(app: &App, facilitator: i64, district: i64, teachers: &[i
                 .iter()
                 .map(|s| checked(slug, "subjects", s.parse::<Subject>()))
                 .collect::<Result<_, _>>()?,
+            owner_org_id: None,
         };
         let item_id = catalog::create_item(&mut tx, &new, None, now).await?;
         // Two upcoming sessions a week apart, the first one small enough to show a waitlist.
@@ -407,6 +408,7 @@ async fn load_learning(app: &App, facilitator: i64, district: i64, teachers: &[i
             optional_required: p.optional_required,
             status: ItemStatus::Published,
             items,
+            owner_org_id: None,
         };
         pathways::create(&mut tx, &new, None, now).await?;
     }

@@ -124,6 +124,7 @@ fn new_item(package: &CoursePackage, status: ItemStatus) -> NewItem {
         license: package.license.clone(),
         grade_bands: package.grade_bands.clone(),
         subjects: package.subjects.clone(),
+        owner_org_id: None,
     }
 }
 

@@ -150,6 +150,7 @@ impl ItemForm {
                     license: None,
                     grade_bands: bands,
                     subjects,
+                    owner_org_id: None,
                 })
             }
             _ => Err(errors),
@@ -255,7 +256,8 @@ pub async fn edit_item(
     let item = authoring::item(&state.app, &slug).await?;
     let (bands, subjects) = catalog::facets(&state.app.store, item.id).await?;
     let form = ItemForm::from_item(&item, &bands, &subjects);
-    Ok(render_page(&item_form_page(&ctx, &Editing::Existing(Box::new(item)), form, FieldErrors::new()))?.into_response())
+    Ok(render_page(&item_form_page(&ctx, &Editing::Existing(Box::new(item)), form, FieldErrors::new()))?
+        .into_response())
 }
 
 /// Saves an item's catalog entry.

@@ -99,6 +99,7 @@ impl PathwayForm {
                     optional_required,
                     status: if self.status == "published" { ItemStatus::Published } else { ItemStatus::Draft },
                     items: chosen,
+                    owner_org_id: None,
                 })
             }
             _ => Err(errors),
