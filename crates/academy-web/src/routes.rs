@@ -5,8 +5,8 @@
 //! handler under `handlers/`, then add one line here.
 
 use crate::handlers::{
-    account, api, assets, auth, author, catalog, credentials, health, home, my_learning, orgs, outbox, pathways,
-    people, player, sessions,
+    account, api, assets, auth, author, catalog, credentials, health, home, my_learning, offers, orgs, outbox,
+    pathways, people, player, sessions,
 };
 use crate::route_spec::{Auths, Mount, RouteSpec, Target};
 use crate::state::AppState;
@@ -55,6 +55,10 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec(M::GET, "/", SIGNED_IN, Anywhere), get(home::show_home)),
         (spec(M::GET, "/account", SIGNED_IN, Anywhere), get(account::show_account)),
         (spec(M::POST, "/account/password", SIGNED_IN, Anywhere), post(account::change_password)),
+        // Offers of a role or a cohort place, answered by the person offered (anyone else: 404)
+        (spec(M::GET, "/offers/{id}", SIGNED_IN, Anywhere), get(offers::show_offer)),
+        (spec(M::POST, "/offers/{id}/accept", SIGNED_IN, Anywhere), post(offers::accept_offer)),
+        (spec(M::POST, "/offers/{id}/decline", SIGNED_IN, Anywhere), post(offers::decline_offer)),
         // Learning: the catalog, taking courses and labs, workshops, pathways
         (spec(M::GET, "/learn", SIGNED_IN, Anywhere), get(my_learning::show_my_learning)),
         (spec(M::GET, "/learn/catalog", SIGNED_IN, Anywhere), get(catalog::list_catalog)),
@@ -268,6 +272,9 @@ mod tests {
             ("GET /", "S A A A A A"),
             ("GET /account", "S A A A A A"),
             ("POST /account/password", "S A A A A A"),
+            ("GET /offers/{id}", "S A A A A A"),
+            ("POST /offers/{id}/accept", "S A A A A A"),
+            ("POST /offers/{id}/decline", "S A A A A A"),
             ("GET /admin/orgs", "S F F A A F"),
             ("GET /admin/orgs/{id}", "S/S F/F F/F A/F A/A F/F"),
             ("GET /admin/orgs/{id}/edit", "S/S F/F F/F A/F A/A F/F"),

@@ -202,7 +202,8 @@ pub async fn add_cohort_member(
     };
     let role = if form.role == "facilitator" { CohortRole::Facilitator } else { CohortRole::Member };
     match learn::add_cohort_member(&state.app, session.actor(), id, &email, role).await {
-        Ok(()) => Ok(see_other(&format!("/cohorts/{id}?notice=member-added"))),
+        Ok(learn::CohortAdd::Added) => Ok(see_other(&format!("/cohorts/{id}?notice=member-added"))),
+        Ok(learn::CohortAdd::AskedToAccept) => Ok(see_other(&format!("/cohorts/{id}?notice=member-offered"))),
         Err(academy_app::Error::Invalid(errors)) => again(errors).await,
         Err(other) => Err(other.into()),
     }

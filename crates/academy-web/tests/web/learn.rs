@@ -567,7 +567,8 @@ async fn cohorts_follow_a_pathway(backend: Backend) {
             &[("email", "ghost@academy.test"), ("role", "member")],
         )
         .await;
-    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(unknown.status(), StatusCode::SEE_OTHER, "an unknown email reads like an offer (see scope.rs)");
+    assert!(location(unknown.headers()).ends_with("notice=member-offered"));
     let facilitator = app.signed_in("facilitator@academy.test").await;
     assert_eq!(
         facilitator.get(app.url(&cohort)).send().await.expect("get").status(),

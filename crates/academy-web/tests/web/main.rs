@@ -12,4 +12,5 @@ mod credentials;
 mod learn;
 mod mail;
 mod ops;
+mod scope;
 mod support;
