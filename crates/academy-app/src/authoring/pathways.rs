@@ -1,8 +1,10 @@
 //! Pathways as authors make them: the items, which are required, and how many optional ones
-//! must be completed.
+//! must be completed. A pathway is published only when it can be completed: every required
+//! item, and enough optional ones, published.
 
 use crate::{Actor, App, Error, Result};
 use academy_core::time;
+use academy_store::catalog::{self, ItemStatus};
 use academy_store::pathways::{self, NewPathway, Pathway};
 use academy_store::{StoreError, audit};
 
@@ -13,6 +15,7 @@ pub async fn pathway(app: &App, slug: &str) -> Result<Pathway> {
 
 /// Creates a pathway. A taken slug is [`Error::Conflict`] on `slug`.
 pub async fn create(app: &App, actor: Actor<'_>, new: &NewPathway) -> Result<i64> {
+    check_completable(app, new).await?;
     let now = time::now();
     let mut tx = app.store.begin().await?;
     let id = match pathways::create(&mut tx, new, Some(actor.user_id), now).await {
@@ -33,6 +36,7 @@ pub async fn create(app: &App, actor: Actor<'_>, new: &NewPathway) -> Result<i64
 
 /// Saves a pathway.
 pub async fn update(app: &App, actor: Actor<'_>, pathway: &Pathway, new: &NewPathway) -> Result<()> {
+    check_completable(app, new).await?;
     let now = time::now();
     let mut tx = app.store.begin().await?;
     pathways::update(&mut tx, pathway.id, new, now).await?;
@@ -46,5 +50,43 @@ pub async fn update(app: &App, actor: Actor<'_>, pathway: &Pathway, new: &NewPat
     )
     .await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// A pathway is published only when a teacher could complete it: each required item
+/// published, and at least as many optional items published as must be completed. A field
+/// error on `status` otherwise.
+async fn check_completable(app: &App, new: &NewPathway) -> Result<()> {
+    if new.status != ItemStatus::Published {
+        return Ok(());
+    }
+    let mut unpublished_required = Vec::new();
+    let mut published_optional = 0;
+    for (item_id, required) in &new.items {
+        let item = catalog::item(&app.store, *item_id).await?.ok_or(Error::NotFound)?;
+        match (item.status == ItemStatus::Published, required) {
+            (false, true) => unpublished_required.push(item.title),
+            (true, false) => published_optional += 1,
+            _ => {}
+        }
+    }
+    if !unpublished_required.is_empty() {
+        return Err(Error::field(
+            "status",
+            format!(
+                "It cannot be published yet: nobody could complete it while {} is not published.",
+                unpublished_required.join(", ")
+            ),
+        ));
+    }
+    if published_optional < new.optional_required {
+        return Err(Error::field(
+            "status",
+            format!(
+                "It cannot be published yet: {} optional items must be completed but only {published_optional} are published.",
+                new.optional_required
+            ),
+        ));
+    }
     Ok(())
 }

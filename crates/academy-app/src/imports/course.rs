@@ -28,6 +28,12 @@ pub fn read_files(app: &App, files: &BTreeMap<String, Vec<u8>>) -> Result<Course
     course::read_with(Input::Files(files), &app.rules).map_err(rejected)
 }
 
+/// Reads and checks a package from its files, keeping the problems as values (for callers
+/// that report them on a form's fields rather than as `file:line` lines).
+pub fn read_files_raw(app: &App, files: &BTreeMap<String, Vec<u8>>) -> Result<CoursePackage, FormatErrors> {
+    course::read_with(Input::Files(files), &app.rules)
+}
+
 /// Every problem of a package, one line each (`file:line: field: message`).
 pub fn rejected(errors: FormatErrors) -> Error {
     Error::Rejected(errors.0.iter().map(ToString::to_string).collect())
@@ -55,6 +61,12 @@ pub async fn import(app: &App, actor: Option<Actor<'_>>, package: &CoursePackage
 /// content, and are refused.
 pub async fn export(app: &App, slug: &str) -> Result<(Item, CoursePackage)> {
     let item = catalog::item_by_slug(&app.store, slug).await?.ok_or(Error::NotFound)?;
+    export_package(app, &item).await
+}
+
+/// `item` as a package (see [`export`]).
+pub async fn export_package(app: &App, item: &Item) -> Result<(Item, CoursePackage)> {
+    let item = item.clone();
     if item.kind == ItemKind::Workshop {
         return Err(Error::Unsupported("Workshops have sessions, not package content.".into()));
     }
@@ -63,6 +75,14 @@ pub async fn export(app: &App, slug: &str) -> Result<(Item, CoursePackage)> {
     let package = export_in(&mut tx, &item).await?;
     tx.rollback().await?;
     Ok((item, package))
+}
+
+/// The modules of `item` as package modules (empty for an item without content).
+pub async fn modules_of(app: &App, item: &Item) -> Result<Vec<ModulePackage>> {
+    if item.kind == ItemKind::Workshop {
+        return Ok(Vec::new());
+    }
+    Ok(export_package(app, item).await?.1.modules)
 }
 
 /// What an import did.

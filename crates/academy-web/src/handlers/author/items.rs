@@ -9,7 +9,7 @@ use crate::pages::{Layout, NoticeQuery, notice_text, render_page, render_with_st
 use crate::state::AppState;
 use academy_app::authoring::items as authoring;
 use academy_app::learn::times::session_time;
-use academy_core::learning::{Delivery, GradeBand, ItemKind, PdHours, Strand, Subject};
+use academy_core::learning::{Delivery, GradeBand, ItemKind, PdHours, Strand, Subject, slug_from_title};
 use academy_core::validation::required_text;
 use academy_core::{FieldErrors, time};
 use academy_store::catalog::{self, Item, ItemStatus, NewItem};
@@ -76,16 +76,29 @@ impl ItemForm {
         }
     }
 
-    /// Checks every field; the item's kind is fixed once created.
+    /// Checks every field; the item's kind is fixed once created. A new item's URL name, when
+    /// left empty, is made from its title (`slug_from_title`; the app makes it unique).
     fn parse(&self, kind: Option<ItemKind>) -> Result<NewItem, FieldErrors> {
         let mut errors = FieldErrors::new();
         let kind = match kind {
             Some(kind) => Some(kind),
             None => errors.check("kind", self.kind.parse::<ItemKind>()),
         };
-        if !is_slug(&self.slug) {
-            errors.add("slug", "Use 3 to 80 lower-case letters, digits and hyphens, such as ai-in-the-math-classroom.");
-        }
+        let slug = if self.slug.is_empty() {
+            let made = slug_from_title(&self.title);
+            if made.is_none() && !self.title.trim().is_empty() {
+                errors.add("slug", "Give it a URL name: the title has too few letters and digits to make one.");
+            }
+            made.unwrap_or_default()
+        } else {
+            if !is_slug(&self.slug) {
+                errors.add(
+                    "slug",
+                    "Use 3 to 80 lower-case letters, digits and hyphens, such as ai-in-the-math-classroom.",
+                );
+            }
+            self.slug.clone()
+        };
         let title = errors.check("title", required_text(&self.title, "Title", 200));
         let strand = errors.check("strand", self.strand.parse::<Strand>().map_err(|_| "Choose a strand."));
         let delivery = match (kind, self.delivery.parse::<Delivery>()) {
@@ -113,8 +126,10 @@ impl ItemForm {
                 subjects.push(s);
             }
         }
-        if subjects.is_empty() {
-            errors.add("subject", "Choose at least one subject, or All subjects.");
+        if let Err(problem) = Subject::check_list(&subjects)
+            && errors.get("subject").is_none()
+        {
+            errors.add("subject", authoring::subjects_message(problem));
         }
         let minutes = match self.minutes.trim().parse::<i64>() {
             Ok(m) if (5..=6000).contains(&m) => Some(m),
@@ -134,7 +149,7 @@ impl ItemForm {
                 if errors.is_empty() =>
             {
                 Ok(NewItem {
-                    slug: self.slug.clone(),
+                    slug,
                     kind,
                     strand,
                     delivery,
@@ -195,13 +210,19 @@ impl Editing {
     }
 }
 
-fn item_form_page(ctx: &RequestContext, editing: &Editing, form: ItemForm, errors: FieldErrors) -> ItemFormPage {
+async fn item_form_page(
+    _state: &AppState,
+    ctx: &RequestContext,
+    editing: &Editing,
+    form: ItemForm,
+    errors: FieldErrors,
+) -> Result<ItemFormPage, WebError> {
     let (creating, action) = (matches!(editing, Editing::New), editing.action());
     let opts = |values: Vec<(&'static str, &'static str)>, chosen: &dyn Fn(&str) -> bool| {
         values.into_iter().map(|(value, label)| Option_ { value, label, checked: chosen(value) }).collect::<Vec<_>>()
     };
     let title = if creating { "New catalog item".to_owned() } else { format!("Edit {}", form.title) };
-    ItemFormPage {
+    Ok(ItemFormPage {
         layout: Layout::new(title, Some(ctx)),
         action,
         creating,
@@ -216,7 +237,7 @@ fn item_form_page(ctx: &RequestContext, editing: &Editing, form: ItemForm, error
         }),
         form,
         errors,
-    }
+    })
 }
 
 /// `?kind=` on the new-item form.
@@ -226,7 +247,11 @@ pub struct NewItemQuery {
 }
 
 /// The form for a new item.
-pub async fn new_item(ctx: RequestContext, Query(query): Query<NewItemQuery>) -> Result<Response, WebError> {
+pub async fn new_item(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Query(query): Query<NewItemQuery>,
+) -> Result<Response, WebError> {
     let form = ItemForm {
         kind: query.kind.unwrap_or_else(|| "course".into()),
         minutes: "60".into(),
@@ -235,7 +260,7 @@ pub async fn new_item(ctx: RequestContext, Query(query): Query<NewItemQuery>) ->
         subjects: vec!["all".into()],
         ..ItemForm::default()
     };
-    Ok(render_page(&item_form_page(&ctx, &Editing::New, form, FieldErrors::new()))?.into_response())
+    Ok(render_page(&item_form_page(&state, &ctx, &Editing::New, form, FieldErrors::new()).await?)?.into_response())
 }
 
 /// Creates an item (as a draft unless published at once).
@@ -256,8 +281,8 @@ pub async fn edit_item(
     let item = authoring::item(&state.app, &slug).await?;
     let (bands, subjects) = catalog::facets(&state.app.store, item.id).await?;
     let form = ItemForm::from_item(&item, &bands, &subjects);
-    Ok(render_page(&item_form_page(&ctx, &Editing::Existing(Box::new(item)), form, FieldErrors::new()))?
-        .into_response())
+    let page = item_form_page(&state, &ctx, &Editing::Existing(Box::new(item)), form, FieldErrors::new()).await?;
+    Ok(render_page(&page)?.into_response())
 }
 
 /// Saves an item's catalog entry.
@@ -288,27 +313,35 @@ async fn save_item(
             Some(item.kind)
         }
     };
-    let new = match form.parse(fixed_kind) {
+    let mut new = match form.parse(fixed_kind) {
         Ok(new) => new,
         Err(errors) => {
-            return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &item_form_page(ctx, &editing, form, errors));
+            let page = item_form_page(state, ctx, &editing, form, errors).await?;
+            return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
     let saved = match &editing {
-        Editing::New => authoring::create(&state.app, session.actor(), &new).await.map(|_| "item-created"),
+        Editing::New => {
+            if form.slug.is_empty() {
+                new.slug = authoring::free_slug(&state.app, &new.slug).await?;
+            }
+            authoring::create(&state.app, session.actor(), &new).await.map(|_| "item-created")
+        }
         Editing::Existing(item) => {
             authoring::update(&state.app, session.actor(), item, new.clone()).await.map(|()| "item-updated")
         }
     };
-    match saved {
-        Ok(notice) => Ok(see_other(&format!("/author/items/{}?notice={notice}", new.slug))),
+    let (status, errors) = match saved {
+        Ok(notice) => return Ok(see_other(&format!("/author/items/{}?notice={notice}", new.slug))),
         Err(academy_app::Error::Conflict { field, message }) => {
             let mut errors = FieldErrors::new();
             errors.add(&field, message);
-            render_with_status(StatusCode::CONFLICT, &item_form_page(ctx, &editing, form, errors))
+            (StatusCode::CONFLICT, errors)
         }
-        Err(other) => Err(other.into()),
-    }
+        Err(academy_app::Error::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+        Err(other) => return Err(other.into()),
+    };
+    render_with_status(status, &item_form_page(state, ctx, &editing, form, errors).await?)
 }
 
 #[derive(Template)]
@@ -320,6 +353,8 @@ struct AuthorItemPage {
     sessions: Vec<(SessionSummary, String)>,
     enrolled: i64,
     completed: i64,
+    /// Why it cannot be published yet, if it cannot.
+    not_ready: Option<String>,
 }
 
 /// An item as its authors see it: content, sessions, status.
@@ -349,7 +384,9 @@ pub async fn show_author_item(
         .collect();
     let counts = academy_store::progress::item_counts(&state.app.store, item.id).await?;
     let count = |status: &str| counts.iter().find(|(s, _)| s == status).map_or(0, |(_, n)| *n);
+    let not_ready = authoring::completable(&state.app, &item).await?.err();
     let page = AuthorItemPage {
+        not_ready,
         layout: Layout::new(format!("Authoring: {}", item.title), Some(&ctx))
             .with_notice(notice_text(query.notice.as_deref())),
         enrolled: counts.iter().filter(|(s, _)| s != "withdrawn").map(|(_, n)| n).sum(),
