@@ -331,7 +331,7 @@ async fn load_learning(app: &App, facilitator: i64, district: i64, teachers: &[i
     let now = time::now();
     let mut tx = store.begin().await?;
     for package in curriculum_packages(&app.rules)? {
-        crate::imports::course::import_in(&mut tx, &package, ItemStatus::Published, None, now).await?;
+        crate::imports::course::import_in(&mut tx, &package, ItemStatus::Published, None, None, now).await?;
     }
     let program: Program = toml::from_str(curriculum_text("program.toml")?).context("curriculum/program.toml")?;
     for (n, w) in program.workshops.iter().enumerate() {

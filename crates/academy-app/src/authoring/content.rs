@@ -10,6 +10,7 @@
 //! feedback. The editor works without JavaScript: adding or removing a question and
 //! previewing are submits that come back to the same form.
 
+use super::check_may_author;
 use crate::imports::course::{export, import_in, read_files_raw};
 use crate::{Actor, App, Error, Result};
 use academy_core::FieldErrors;
@@ -476,7 +477,8 @@ pub async fn preview(app: &App, slug: &str, form: &StepFields) -> Result<Preview
 }
 
 /// Saves a step: a new one at the end of its module (`position` `None`), or the one at
-/// `position`. Problems are [`Error::Invalid`] on the form's fields.
+/// `position`. The actor must be able to author at the item's owner. Problems are
+/// [`Error::Invalid`] on the form's fields.
 pub async fn save_step(
     app: &App,
     actor: Actor<'_>,
@@ -485,6 +487,7 @@ pub async fn save_step(
     form: &StepFields,
 ) -> Result<()> {
     let (item, mut package) = export(app, slug).await?;
+    check_may_author(app, Some(actor), item.owner_org_id).await?;
     let checked = check_fields(app, &item, form);
     let mut errors = match &checked {
         Ok(_) => FieldErrors::new(),
@@ -582,6 +585,7 @@ fn read_back(app: &App, package: &CoursePackage, step: &StepPackage) -> Result<C
 /// one step.
 pub async fn delete_step(app: &App, actor: Actor<'_>, slug: &str, position: usize) -> Result<()> {
     let (item, mut package) = export(app, slug).await?;
+    check_may_author(app, Some(actor), item.owner_org_id).await?;
     let (m, s) = locate(&package, position).ok_or(Error::NotFound)?;
     let removed = package.modules[m].steps.remove(s);
     package.modules.retain(|m| !m.steps.is_empty());
@@ -608,7 +612,7 @@ async fn save_package(
 ) -> Result<()> {
     let now = time::now();
     let mut tx = app.store.begin().await?;
-    import_in(&mut tx, package, item.status, Some(actor.user_id), now).await?;
+    import_in(&mut tx, package, item.status, Some(actor.user_id), item.owner_org_id, now).await?;
     audit::record(&mut tx, Some(actor.user_id), action, &format!("item:{}", item.id), Some(detail), now).await?;
     tx.commit().await?;
     Ok(())

@@ -6,6 +6,7 @@
 //! fields, in the form's words. Publishing checks that the item can be completed
 //! ([`completable`]), at creation and on every later change of status.
 
+use super::{check_may_author, check_new_owner};
 use crate::imports::course::{export_package, modules_of, read_files_raw};
 use crate::{Actor, App, Error, Result};
 use academy_core::FieldErrors;
@@ -35,9 +36,13 @@ pub async fn free_slug(app: &App, base: &str) -> Result<String> {
     Ok(format!("{base}-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]))
 }
 
-/// Creates an item. A taken slug is [`Error::Conflict`] on `slug`; a course or lab cannot be
+/// Creates an item owned by `new.owner_org_id`, which must be an organization where the
+/// actor may author. A taken slug is [`Error::Conflict`] on `slug`; a course or lab cannot be
 /// published before it has content (a field error on `status`).
 pub async fn create(app: &App, actor: Actor<'_>, new: &NewItem) -> Result<i64> {
+    let owner =
+        new.owner_org_id.ok_or_else(|| Error::field("owner_org_id", "Choose the organization it belongs to."))?;
+    check_new_owner(app, actor, owner).await?;
     check_entry(app, new, None).await?;
     if new.status == ItemStatus::Published && new.kind != ItemKind::Workshop {
         let kind = new.kind.label().to_lowercase();
@@ -56,10 +61,11 @@ pub async fn create(app: &App, actor: Actor<'_>, new: &NewItem) -> Result<i64> {
     Ok(id)
 }
 
-/// Saves an item's catalog entry. Its kind, slug, version, authors and licence (which come
-/// from its package) stay as they are. Publishing is checked as in
+/// Saves an item's catalog entry. Its kind, slug, owner, version, authors and licence (which
+/// come from its package or its creation) stay as they are. Publishing is checked as in
 /// [`set_status`], as a field error on `status`.
 pub async fn update(app: &App, actor: Actor<'_>, item: &Item, mut new: NewItem) -> Result<()> {
+    check_may_author(app, Some(actor), item.owner_org_id).await?;
     new.slug = item.slug.clone();
     new.kind = item.kind;
     new.version = item.version.clone();
@@ -84,6 +90,7 @@ pub async fn update(app: &App, actor: Actor<'_>, item: &Item, mut new: NewItem) 
 /// Publishes, unpublishes or archives an item. An item is published only when it can be
 /// completed ([`completable`]); otherwise [`Error::Unsupported`] says what is missing.
 pub async fn set_status(app: &App, actor: Actor<'_>, item: &Item, status: ItemStatus) -> Result<()> {
+    check_may_author(app, Some(actor), item.owner_org_id).await?;
     if status == ItemStatus::Published
         && let Err(why) = completable(app, item).await?
     {

@@ -1,7 +1,8 @@
 //! Pathways as authors make them: the items, which are required, and how many optional ones
-//! must be completed. A pathway is published only when it can be completed: every required
-//! item, and enough optional ones, published.
+//! must be completed. A pathway belongs to an organization like an item does, and is published
+//! only when it can be completed: every required item, and enough optional ones, published.
 
+use super::{check_may_author, check_new_owner};
 use crate::{Actor, App, Error, Result};
 use academy_core::time;
 use academy_store::catalog::{self, ItemStatus};
@@ -13,8 +14,12 @@ pub async fn pathway(app: &App, slug: &str) -> Result<Pathway> {
     pathways::by_slug(&app.store, slug).await?.ok_or(Error::NotFound)
 }
 
-/// Creates a pathway. A taken slug is [`Error::Conflict`] on `slug`.
+/// Creates a pathway owned by `new.owner_org_id` (an organization where the actor may
+/// author). A taken slug is [`Error::Conflict`] on `slug`.
 pub async fn create(app: &App, actor: Actor<'_>, new: &NewPathway) -> Result<i64> {
+    let owner =
+        new.owner_org_id.ok_or_else(|| Error::field("owner_org_id", "Choose the organization it belongs to."))?;
+    check_new_owner(app, actor, owner).await?;
     check_completable(app, new).await?;
     let now = time::now();
     let mut tx = app.store.begin().await?;
@@ -34,8 +39,9 @@ pub async fn create(app: &App, actor: Actor<'_>, new: &NewPathway) -> Result<i64
     Ok(id)
 }
 
-/// Saves a pathway.
+/// Saves a pathway; the actor must be able to author at its owner.
 pub async fn update(app: &App, actor: Actor<'_>, pathway: &Pathway, new: &NewPathway) -> Result<()> {
+    check_may_author(app, Some(actor), pathway.owner_org_id).await?;
     check_completable(app, new).await?;
     let now = time::now();
     let mut tx = app.store.begin().await?;

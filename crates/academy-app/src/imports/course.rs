@@ -40,19 +40,46 @@ pub fn rejected(errors: FormatErrors) -> Error {
 }
 
 /// Imports a checked package: creates its item (published at once when `publish`, else a
-/// draft) or updates the item with its slug in place, and records who did it.
-pub async fn import(app: &App, actor: Option<Actor<'_>>, package: &CoursePackage, publish: bool) -> Result<Imported> {
+/// draft, owned by `owner_org_id` — the national root when `None`) or updates the item with its
+/// slug in place, and records who did it. A signed-in actor must be able to author at the
+/// existing item's owner (else [`Error::Forbidden`]) or at the new item's owner (else a field
+/// error on `owner_org_id`); an operator (no actor) may import anything, and the audit record
+/// says it came from the command line.
+pub async fn import(
+    app: &App,
+    actor: Option<Actor<'_>>,
+    package: &CoursePackage,
+    publish: bool,
+    owner_org_id: Option<i64>,
+) -> Result<Imported> {
     let status = if publish { ItemStatus::Published } else { ItemStatus::Draft };
+    match catalog::item_by_slug(&app.store, &package.slug).await? {
+        Some(existing) => crate::authoring::check_may_author(app, actor, existing.owner_org_id).await?,
+        None => match (actor, owner_org_id) {
+            (Some(actor), owner) => {
+                let owner =
+                    owner.ok_or_else(|| Error::field("owner_org_id", "Choose the organization it belongs to."))?;
+                crate::authoring::check_new_owner(app, actor, owner).await?;
+            }
+            (None, Some(owner)) if academy_store::orgs::get(&app.store, owner).await?.is_none() => {
+                return Err(Error::field("owner_org_id", format!("there is no organization {owner}")));
+            }
+            (None, _) => {}
+        },
+    }
     let now = academy_core::time::now();
     let mut tx = app.store.begin().await?;
-    let imported = match import_in(&mut tx, package, status, actor_id(actor), now).await {
+    let imported = match import_in(&mut tx, package, status, actor_id(actor), owner_org_id, now).await {
         Ok(imported) => imported,
         Err(StoreError::Invalid(message)) => return Err(Error::Rejected(vec![format!("course.toml: {message}")])),
         Err(other) => return Err(other.into()),
     };
     let action = if imported.created { "item.import" } else { "item.reimport" };
-    audit::record(&mut tx, actor_id(actor), action, &format!("item:{}", imported.item_id), Some(&package.title), now)
-        .await?;
+    let detail = match actor {
+        Some(_) => package.title.clone(),
+        None => format!("{} (by an operator, from the command line)", package.title),
+    };
+    audit::record(&mut tx, actor_id(actor), action, &format!("item:{}", imported.item_id), Some(&detail), now).await?;
     tx.commit().await?;
     Ok(imported)
 }
@@ -94,13 +121,14 @@ pub struct Imported {
     pub created: bool,
 }
 
-/// Applies a checked package inside a transaction: creates the item (with `status` when new)
-/// or updates it in place.
+/// Applies a checked package inside a transaction: creates the item (with `status` and
+/// `owner_org_id` when new) or updates it in place (its owner stays).
 pub(crate) async fn import_in(
     tx: &mut Tx,
     package: &CoursePackage,
     status: ItemStatus,
     by: Option<i64>,
+    owner_org_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<Imported, StoreError> {
     let existing = catalog::item_by_slug(&mut *tx, &package.slug).await?;
@@ -114,7 +142,8 @@ pub(crate) async fn import_in(
             package.kind.label().to_lowercase()
         )));
     }
-    let new = new_item(package, existing.as_ref().map_or(status, |i| i.status));
+    let mut new = new_item(package, existing.as_ref().map_or(status, |i| i.status));
+    new.owner_org_id = existing.as_ref().map_or(owner_org_id, |i| i.owner_org_id);
     let (item_id, created) = match existing {
         Some(item) => {
             catalog::update_item(tx, item.id, &new, now).await?;

@@ -70,7 +70,11 @@ pub async fn show_pathway(
 ) -> Result<Response, WebError> {
     let session = ctx.session()?;
     let pathway = pathways::by_slug(&state.app.store, &slug).await?.ok_or(WebError::NotFound)?;
-    if pathway.status != ItemStatus::Published && !session.principal.can_somewhere(Permission::AuthorContent) {
+    if pathway.status != ItemStatus::Published
+        && !(session.principal.can_somewhere(Permission::AuthorContent)
+            && academy_app::authoring::may_author(&state.app, &session.principal, pathway.owner_org_id).await?)
+    {
+        // A draft is its owner's authors' to see.
         return Err(WebError::NotFound);
     }
     let items = pathways::items(&state.app.store, pathway.id).await?;

@@ -617,6 +617,11 @@ async fn a_rescheduled_session_tells_people_and_fills_new_seats(backend: Backend
     let form = app.get_html(&facilitator, &edit).await;
     let value = |name: &str| crate::support::input_value(&form, name).unwrap_or_default();
     let new_date = (academy_core::time::now() + chrono::Duration::days(10)).format("%Y-%m-%d").to_string();
+    let host = crate::support::texts(&form, "#host_org_id option[selected]");
+    assert_eq!(host, ["Riverbend Independent School District"], "the saved host is chosen");
+    let (host,): (Option<i64>,) =
+        query("SELECT host_org_id FROM workshop_sessions WHERE id = $1").bind(id).fetch_one(store).await.expect("host");
+    let host = host.map(|h| h.to_string()).unwrap_or_default();
     let saved = app
         .post_form(
             &facilitator,
@@ -630,6 +635,7 @@ async fn a_rescheduled_session_tells_people_and_fills_new_seats(backend: Backend
                 ("capacity", "2"),
                 ("location_kind", "virtual"),
                 ("meeting_url", "https://meet.example.org/roundtable"),
+                ("host_org_id", host.as_str()),
             ],
         )
         .await;

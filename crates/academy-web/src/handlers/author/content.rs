@@ -12,7 +12,9 @@ use crate::pages::{Layout, render_page, render_with_status};
 use crate::state::AppState;
 use academy_app::authoring::content::{self as editor, OptionFields, QuestionFields, QuizFields, StepFields};
 use academy_app::imports::course as packages;
+use academy_app::orgs::{self as app_orgs, OrgChoice};
 use academy_core::FieldErrors;
+use academy_core::access::Permission;
 use academy_core::learning::{Answer, QuestionKind};
 use academy_formats::course::{self, CoursePackage};
 use academy_store::catalog::Item;
@@ -31,19 +33,41 @@ struct ImportPage {
     layout: Layout,
     problems: Vec<String>,
     file_name: String,
+    /// Where a new item may belong.
+    owners: Vec<OrgChoice>,
+    owner_org_id: String,
+    forbidden: bool,
+}
+
+async fn import_page(
+    state: &AppState,
+    ctx: &RequestContext,
+    problems: Vec<String>,
+    file_name: String,
+    owner_org_id: String,
+) -> Result<ImportPage, WebError> {
+    let session = ctx.session()?;
+    Ok(ImportPage {
+        layout: Layout::new("Import a course package", Some(ctx)),
+        problems,
+        file_name,
+        owners: app_orgs::choices(&state.app, &session.principal, Permission::AuthorContent).await?,
+        owner_org_id,
+        forbidden: false,
+    })
 }
 
 /// The import form.
-pub async fn show_import(ctx: RequestContext) -> Result<Response, WebError> {
-    Ok(render_page(&ImportPage {
-        layout: Layout::new("Import a course package", Some(&ctx)),
-        problems: Vec::new(),
-        file_name: String::new(),
-    })?
-    .into_response())
+pub async fn show_import(State(state): State<AppState>, ctx: RequestContext) -> Result<Response, WebError> {
+    Ok(render_page(&import_page(&state, &ctx, Vec::new(), String::new(), String::new()).await?)?.into_response())
 }
 
-/// Imports an uploaded package; nothing is saved unless the whole package is sound.
+async fn text_of(field: axum::extract::multipart::Field<'_>) -> Result<String, WebError> {
+    field.text().await.map_err(|e| WebError::BadRequest(format!("The upload could not be read: {e}")))
+}
+
+/// Imports an uploaded package; nothing is saved unless the whole package is sound. A package
+/// over an existing item needs its owner's authors; a new one belongs to the chosen owner.
 pub async fn import_package(
     State(state): State<AppState>,
     ctx: RequestContext,
@@ -53,6 +77,7 @@ pub async fn import_package(
     let mut bytes = None;
     let mut file_name = String::new();
     let mut publish = false;
+    let mut owner = String::new();
     while let Some(field) =
         multipart.next_field().await.map_err(|e| WebError::BadRequest(format!("The upload could not be read: {e}")))?
     {
@@ -65,32 +90,45 @@ pub async fn import_package(
                     _ => WebError::BadRequest(format!("The upload could not be read: {e}")),
                 })?);
             }
-            Some("publish") => {
-                publish = field
-                    .text()
-                    .await
-                    .map_err(|e| WebError::BadRequest(format!("The upload could not be read: {e}")))?
-                    == "yes"
-            }
+            Some("publish") => publish = text_of(field).await? == "yes",
+            Some("owner_org_id") => owner = text_of(field).await?.trim().to_owned(),
             _ => {}
         }
     }
-    let again = |problems: Vec<String>, file_name: String| {
-        let page = ImportPage { layout: Layout::new("Import a course package", Some(&ctx)), problems, file_name };
-        render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page)
-    };
     let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
-        return again(vec!["Choose the .zip file of a course package folder.".into()], file_name);
+        let page = import_page(
+            &state,
+            &ctx,
+            vec!["Choose the .zip file of a course package folder.".into()],
+            file_name,
+            owner,
+        )
+        .await?;
+        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
+    if owner.is_empty() {
+        // Without the choice, the top of the author's scope (as for the new-item form).
+        let choices = app_orgs::choices(&state.app, &session.principal, Permission::AuthorContent).await?;
+        owner = choices.first().map(|c| c.org.id.to_string()).unwrap_or_default();
+    }
     let imported = match packages::read_zip(&state.app, &bytes) {
-        Ok(package) => packages::import(&state.app, Some(session.actor()), &package, publish).await.map(|_| package),
+        Ok(package) => packages::import(&state.app, Some(session.actor()), &package, publish, owner.parse().ok())
+            .await
+            .map(|_| package),
         Err(error) => Err(error),
     };
-    match imported {
-        Ok(package) => Ok(see_other(&format!("/author/items/{}?notice=imported", package.slug))),
-        Err(academy_app::Error::Rejected(problems)) => again(problems, file_name),
-        Err(other) => Err(other.into()),
-    }
+    let problems = match imported {
+        Ok(package) => return Ok(see_other(&format!("/author/items/{}?notice=imported", package.slug))),
+        Err(academy_app::Error::Rejected(problems)) => problems,
+        Err(academy_app::Error::Invalid(errors)) => errors.iter().map(|e| e.message.clone()).collect(),
+        Err(academy_app::Error::Forbidden) => {
+            let mut page = import_page(&state, &ctx, Vec::new(), file_name, owner).await?;
+            page.forbidden = true;
+            return render_with_status(StatusCode::FORBIDDEN, &page);
+        }
+        Err(other) => return Err(other.into()),
+    };
+    render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &import_page(&state, &ctx, problems, file_name, owner).await?)
 }
 
 /// The item as a course package (.zip).

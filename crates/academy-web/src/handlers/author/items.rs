@@ -8,7 +8,10 @@ use crate::handlers::see_other;
 use crate::pages::{Layout, NoticeQuery, notice_text, render_page, render_with_status};
 use crate::state::AppState;
 use academy_app::authoring::items as authoring;
+use academy_app::authoring::owner;
 use academy_app::learn::times::session_time;
+use academy_app::orgs::{self as app_orgs, OrgChoice};
+use academy_core::access::Permission;
 use academy_core::learning::{Delivery, GradeBand, ItemKind, PdHours, Strand, Subject, slug_from_title};
 use academy_core::validation::required_text;
 use academy_core::{FieldErrors, time};
@@ -37,6 +40,7 @@ pub struct ItemForm {
     pd_hours: String,
     credential: bool,
     status: String,
+    owner_org_id: String,
 }
 
 impl ItemForm {
@@ -55,6 +59,7 @@ impl ItemForm {
             pd_hours: field(pairs, "pd_hours").to_owned(),
             credential: field(pairs, "credential") == "yes",
             status: field(pairs, "status").to_owned(),
+            owner_org_id: field(pairs, "owner_org_id").trim().to_owned(),
         }
     }
 
@@ -73,6 +78,7 @@ impl ItemForm {
             pd_hours: item.pd_hours().to_string(),
             credential: item.credential_bearing,
             status: item.status.as_str().to_owned(),
+            owner_org_id: item.owner_org_id.map(|id| id.to_string()).unwrap_or_default(),
         }
     }
 
@@ -99,6 +105,7 @@ impl ItemForm {
             }
             self.slug.clone()
         };
+        let owner_org_id = self.owner_org_id.parse::<i64>().ok();
         let title = errors.check("title", required_text(&self.title, "Title", 200));
         let strand = errors.check("strand", self.strand.parse::<Strand>().map_err(|_| "Choose a strand."));
         let delivery = match (kind, self.delivery.parse::<Delivery>()) {
@@ -165,7 +172,7 @@ impl ItemForm {
                     license: None,
                     grade_bands: bands,
                     subjects,
-                    owner_org_id: None,
+                    owner_org_id,
                 })
             }
             _ => Err(errors),
@@ -192,6 +199,10 @@ struct ItemFormPage {
     deliveries: Vec<Option_>,
     bands: Vec<Option_>,
     subjects: Vec<Option_>,
+    /// Where a new item may belong (organizations where the author may author).
+    owners: Vec<OrgChoice>,
+    /// The owner's name, for an existing item.
+    owner_name: String,
     errors: FieldErrors,
 }
 
@@ -211,15 +222,22 @@ impl Editing {
 }
 
 async fn item_form_page(
-    _state: &AppState,
+    state: &AppState,
     ctx: &RequestContext,
     editing: &Editing,
     form: ItemForm,
     errors: FieldErrors,
 ) -> Result<ItemFormPage, WebError> {
+    let session = ctx.session()?;
     let (creating, action) = (matches!(editing, Editing::New), editing.action());
     let opts = |values: Vec<(&'static str, &'static str)>, chosen: &dyn Fn(&str) -> bool| {
         values.into_iter().map(|(value, label)| Option_ { value, label, checked: chosen(value) }).collect::<Vec<_>>()
+    };
+    let (owners, owner_name) = match editing {
+        Editing::New => {
+            (app_orgs::choices(&state.app, &session.principal, Permission::AuthorContent).await?, String::new())
+        }
+        Editing::Existing(item) => (Vec::new(), owner(&state.app, item.owner_org_id).await?.name),
     };
     let title = if creating { "New catalog item".to_owned() } else { format!("Edit {}", form.title) };
     Ok(ItemFormPage {
@@ -235,6 +253,8 @@ async fn item_form_page(
         subjects: opts(Subject::ALL.iter().map(|k| (k.slug(), k.label())).collect(), &|v| {
             form.subjects.iter().any(|b| b == v)
         }),
+        owners,
+        owner_name,
         form,
         errors,
     })
@@ -313,6 +333,12 @@ async fn save_item(
             Some(item.kind)
         }
     };
+    if form.owner_org_id.is_empty() && matches!(editing, Editing::New) {
+        // A form without the choice (an older page, a script) takes the first organization
+        // offered: the top of the author's scope.
+        let choices = app_orgs::choices(&state.app, &session.principal, Permission::AuthorContent).await?;
+        form.owner_org_id = choices.first().map(|c| c.org.id.to_string()).unwrap_or_default();
+    }
     let mut new = match form.parse(fixed_kind) {
         Ok(new) => new,
         Err(errors) => {
@@ -353,6 +379,7 @@ struct AuthorItemPage {
     sessions: Vec<(SessionSummary, String)>,
     enrolled: i64,
     completed: i64,
+    owner_name: String,
     /// Why it cannot be published yet, if it cannot.
     not_ready: Option<String>,
 }
@@ -386,6 +413,7 @@ pub async fn show_author_item(
     let count = |status: &str| counts.iter().find(|(s, _)| s == status).map_or(0, |(_, n)| *n);
     let not_ready = authoring::completable(&state.app, &item).await?.err();
     let page = AuthorItemPage {
+        owner_name: owner(&state.app, item.owner_org_id).await?.name,
         not_ready,
         layout: Layout::new(format!("Authoring: {}", item.title), Some(&ctx))
             .with_notice(notice_text(query.notice.as_deref())),

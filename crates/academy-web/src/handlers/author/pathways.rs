@@ -7,7 +7,9 @@ use crate::handlers::see_other;
 use crate::pages::{Layout, render_page, render_with_status};
 use crate::state::AppState;
 use academy_app::authoring::pathways as authoring;
+use academy_app::orgs::{self as app_orgs, OrgChoice};
 use academy_core::FieldErrors;
+use academy_core::access::Permission;
 use academy_core::learning::slug_from_title;
 use academy_core::validation::required_text;
 use academy_store::catalog::{ItemCard, ItemStatus};
@@ -26,6 +28,8 @@ struct PathwayFormPage {
     creating: bool,
     form: PathwayForm,
     items: Vec<(ItemCard, &'static str)>,
+    /// Where a new pathway may belong.
+    owners: Vec<OrgChoice>,
     errors: FieldErrors,
 }
 
@@ -40,6 +44,7 @@ pub struct PathwayForm {
     optional_required: String,
     status: String,
     choices: Vec<(String, String)>,
+    owner_org_id: String,
 }
 
 impl PathwayForm {
@@ -57,6 +62,7 @@ impl PathwayForm {
                 .filter_map(|(k, v)| k.strip_prefix("item-").map(|slug| (slug.to_owned(), v.clone())))
                 .filter(|(_, v)| v == "required" || v == "optional")
                 .collect(),
+            owner_org_id: field(pairs, "owner_org_id").trim().to_owned(),
         }
     }
 
@@ -110,7 +116,7 @@ impl PathwayForm {
                     optional_required,
                     status: if self.status == "published" { ItemStatus::Published } else { ItemStatus::Draft },
                     items: chosen,
-                    owner_org_id: None,
+                    owner_org_id: self.owner_org_id.parse().ok(),
                 })
             }
             _ => Err(errors),
@@ -120,13 +126,14 @@ impl PathwayForm {
 
 /// The form's page; `items` is what the pathway may be made of, loaded once per request.
 async fn pathway_form_page(
-    _state: &AppState,
+    state: &AppState,
     ctx: &RequestContext,
     editing: Option<&Pathway>,
     items: Vec<ItemCard>,
     form: PathwayForm,
     errors: FieldErrors,
 ) -> Result<PathwayFormPage, WebError> {
+    let session = ctx.session()?;
     let items = items
         .into_iter()
         .map(|i| {
@@ -142,19 +149,30 @@ async fn pathway_form_page(
         None => ("New pathway".to_owned(), "/author/pathways/new".to_owned()),
         Some(p) => (format!("Edit {}", form.title), format!("/author/pathways/{}/edit", p.slug)),
     };
+    let owners = match editing {
+        None => app_orgs::choices(&state.app, &session.principal, Permission::AuthorContent).await?,
+        Some(_) => Vec::new(),
+    };
     Ok(PathwayFormPage {
         layout: Layout::new(title, Some(ctx)),
         action,
         creating: editing.is_none(),
         form,
         items,
+        owners,
         errors,
     })
 }
 
-/// What a pathway may be made of: the whole catalog.
-async fn composable_items(state: &AppState, _ctx: &RequestContext) -> Result<Vec<ItemCard>, WebError> {
-    all_items(state).await
+/// What a pathway may be made of: published items, and the drafts the person may change.
+async fn composable_items(state: &AppState, ctx: &RequestContext) -> Result<Vec<ItemCard>, WebError> {
+    let session = ctx.session()?;
+    let (changeable, _) = academy_app::authoring::changeable(&state.app, &session.principal).await?;
+    Ok(all_items(state)
+        .await?
+        .into_iter()
+        .filter(|i| i.status == ItemStatus::Published || changeable.contains(&i.id))
+        .collect())
 }
 
 /// The form for a new pathway.
@@ -194,6 +212,7 @@ pub async fn edit_pathway(
             .iter()
             .map(|i| (i.slug.clone(), if i.required { "required".into() } else { "optional".into() }))
             .collect(),
+        owner_org_id: pathway.owner_org_id.map(|id| id.to_string()).unwrap_or_default(),
     };
     let items = composable_items(&state, &ctx).await?;
     let page = pathway_form_page(&state, &ctx, Some(&pathway), items, form, FieldErrors::new()).await?;
@@ -222,6 +241,10 @@ async fn save_pathway(
     let mut form = PathwayForm::from_pairs(&form_pairs(body));
     if let Some(pathway) = &editing {
         form.slug = pathway.slug.clone();
+    } else if form.owner_org_id.is_empty() {
+        // Without the choice, the top of the author's scope (as for items).
+        let choices = app_orgs::choices(&state.app, &session.principal, Permission::AuthorContent).await?;
+        form.owner_org_id = choices.first().map(|c| c.org.id.to_string()).unwrap_or_default();
     }
     let items = composable_items(state, ctx).await?;
     let new = match form.parse(&items) {
