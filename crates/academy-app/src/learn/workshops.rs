@@ -70,6 +70,15 @@ pub async fn open_check_in(app: &App, session_id: i64) -> Result<(String, DateTi
     Ok(code)
 }
 
+/// Whether `principal` may schedule sessions of `item` (see [`schedule_session`]): its
+/// authors may, and once it is published so may anyone who runs sessions somewhere.
+pub async fn may_schedule(app: &App, principal: &academy_core::Principal, item: &Item) -> Result<bool> {
+    if crate::authoring::may_author(app, principal, item.owner_org_id).await? {
+        return Ok(true);
+    }
+    Ok(item.status == ItemStatus::Published && principal.can_somewhere(Permission::RunSessions))
+}
+
 /// Schedules a session of a workshop, with its first facilitator. Sessions are offerings of a
 /// workshop rather than its content: the workshop's own authors may schedule them, and so may
 /// anyone who runs sessions somewhere once the workshop is published (a national workshop is
@@ -83,9 +92,7 @@ pub async fn schedule_session(
     new: &NewSession,
     facilitator_email: Option<&str>,
 ) -> Result<i64> {
-    let authors_it = crate::authoring::may_author(app, actor.principal, item.owner_org_id).await?;
-    if !authors_it && (item.status != ItemStatus::Published || !actor.principal.can_somewhere(Permission::RunSessions))
-    {
+    if !may_schedule(app, actor.principal, item).await? {
         return Err(Error::Forbidden);
     }
     let mut errors = academy_core::FieldErrors::new();

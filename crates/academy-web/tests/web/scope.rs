@@ -217,6 +217,19 @@ async fn sessions_are_hosted_only_where_the_caller_runs_them(backend: Backend) {
         query("SELECT host_org_id FROM workshop_sessions WHERE id = $1").bind(id).fetch_one(store).await.expect("s");
     assert_eq!(host.map(|h| h.to_string()), Some(district.clone()));
 
+    // A national workshop still in draft is its authors' to schedule.
+    query("UPDATE catalog_items SET status = 'draft' WHERE slug = 'ai-in-your-classroom-kickoff'")
+        .execute(store)
+        .await
+        .expect("draft");
+    let draft = "/author/items/ai-in-your-classroom-kickoff/sessions/new";
+    assert_eq!(admin.get(app.url(draft)).send().await.expect("get").status(), StatusCode::FORBIDDEN);
+    let token = app.csrf(&admin, "/account").await;
+    let mut fields = session_fields(&date, &district, "America/Chicago");
+    fields.push(("csrf_token", &token));
+    let refused = admin.post(app.url(draft)).form(&fields).send().await.expect("post");
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+
     // A session hosted in Ohio is not Texas's to change or cancel.
     query("UPDATE workshop_sessions SET host_org_id = $1 WHERE id = $2")
         .bind(ohio.parse::<i64>().expect("id"))
@@ -224,9 +237,6 @@ async fn sessions_are_hosted_only_where_the_caller_runs_them(backend: Backend) {
         .execute(store)
         .await
         .expect("move");
-    let token = app.csrf(&admin, "/account").await;
-    let mut fields = session_fields(&date, &district, "America/Chicago");
-    fields.push(("csrf_token", &token));
     let back = admin.post(app.url(&edit)).form(&fields).send().await.expect("post");
     assert_eq!(back.status(), StatusCode::FORBIDDEN);
     let cancel = admin

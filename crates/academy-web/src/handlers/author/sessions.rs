@@ -192,6 +192,9 @@ pub async fn new_session(
         return Err(WebError::BadRequest("Only workshops have sessions.".into()));
     }
     let session = ctx.session()?;
+    if !learn::may_schedule(&state.app, &session.principal, &item).await? {
+        return Err(WebError::Forbidden);
+    }
     let first_host = app_orgs::choices(&state.app, &session.principal, Permission::RunSessions)
         .await?
         .first()
