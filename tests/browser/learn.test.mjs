@@ -443,6 +443,12 @@ browserTest('a facilitator opens a roster and the authoring pages', async ({ pag
   await heading(page, `Roster: ${WORKSHOP_TITLE}`);
   await checkPage(page, 'roster, check-in code refused', problems);
 
+  // A new course belongs to the facilitator's district; its URL name may be left to the title.
+  await visit(page, '/author/items/new?kind=course');
+  await heading(page, 'New catalog item');
+  assert.match(await page.getByLabel('Belongs to').innerText(), /^Riverbend Independent School District/);
+  await checkPage(page, 'new catalog item form', problems);
+
   await visit(page, '/author');
   await clickAndWait(page, page.getByRole('link', { name: 'Import a course package' }));
   assert.equal(pathOf(page), '/author/import');
@@ -473,6 +479,34 @@ browserTest('a program admin edits a quiz with the question editor, without Java
   await clickAndWait(page, page.getByRole('button', { name: 'Preview' }));
   await page.getByRole('heading', { level: 2, name: /^Preview/ }).waitFor();
   await checkAxe(page, 'step editor preview', problems);
+});
+
+browserTest('a Texas admin offers a role to an Ohio teacher, who accepts it', async ({ page, problems }) => {
+  // The first demo teacher at an Ohio school (the demo names teachers in order, Texas first).
+  const ohioTeacher = 'elena.johnson24@academy.test';
+  await signInAs(page, 'texas.admin@academy.test');
+  await visit(page, '/admin/orgs');
+  await clickAndWait(page, page.getByRole('link', { name: 'Riverbend Independent School District' }));
+  await heading(page, 'Riverbend Independent School District');
+  await page.getByLabel('Their email address').fill(ohioTeacher);
+  await page.getByLabel('Role', { exact: true }).selectOption({ label: 'Facilitator' });
+  await clickAndWait(page, page.getByRole('button', { name: 'Grant role' }));
+  await expectNotice(page, 'If they have an account, they will be asked to accept; otherwise invite them.');
+  await checkPage(page, 'organization page after an offer', problems);
+
+  await page.context().clearCookies();
+  await signInAs(page, ohioTeacher);
+  const waiting = page.getByRole('region', { name: 'Waiting for your answer' });
+  await waiting.waitFor();
+  await checkAxe(page, 'home page with an offer', problems);
+  await clickAndWait(page, waiting.getByRole('link', { name: /^Accept or decline/ }));
+  assert.match(pathOf(page), /^\/offers\/\d+$/);
+  await heading(page, 'An offer for you');
+  await checkPage(page, 'offer page', problems);
+  await clickAndWait(page, page.getByRole('button', { name: 'Accept' }));
+  assert.equal(pathOf(page), '/');
+  await expectNotice(page, 'You accepted the offer.');
+  await page.getByText('Facilitator at Riverbend Independent School District').waitFor();
 });
 
 browserTest('a program admin finds an issued credential, verified, with its certificate', async ({ page, problems }) => {
