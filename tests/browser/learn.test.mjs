@@ -369,7 +369,12 @@ browserTest('a teacher registers for a workshop session, cancels, and finds the 
   assert.match(ics.headers()['content-type'] ?? '', /^text\/calendar/, 'the session .ics content type');
   assert.match(await ics.text(), /BEGIN:VCALENDAR[\s\S]*BEGIN:VEVENT/, 'the session .ics body');
 
-  expectOk(await clickAndWait(page, page.getByRole('button', { name: 'Cancel my registration' })), 'cancelling');
+  // Cancelling is asked once more, on a page of its own that works without JavaScript.
+  expectOk(await clickAndWait(page, page.getByRole('button', { name: 'Cancel my registration' })), 'asking to cancel');
+  assert.equal(pathOf(page), `${sessionPath}/cancel`);
+  await page.getByRole('heading', { level: 1, name: /^Cancel your registration for / }).waitFor();
+  await checkPage(page, 'cancel registration, confirm', problems);
+  expectOk(await clickAndWait(page, page.getByRole('button', { name: 'Yes, cancel my registration' })), 'cancelling');
   assert.equal(pathOf(page), sessionPath);
   await expectNotice(page, 'Your registration is cancelled.');
   await page.getByRole('button', { name: 'Register' }).waitFor();
@@ -410,19 +415,24 @@ browserTest('a facilitator opens a roster and the authoring pages', async ({ pag
   assert.ok(registeredSessionPath, 'needs the session the teacher registered for in the previous test');
   await signInAs(page, 'facilitator@academy.test');
 
+  // The authoring home lists what the facilitator may change (nothing of the national catalog)
+  // and the national workshops they may offer sessions of.
   await visit(page, '/author');
   await heading(page, 'Authoring');
   await checkPage(page, 'authoring home', problems);
+  const schedule = page.getByRole('link', { name: `Schedule a session of ${WORKSHOP_TITLE}` });
+  assert.equal(await schedule.count(), 1, 'a published national workshop may be offered locally');
+  await clickAndWait(page, schedule);
+  assert.equal(pathOf(page), `/author/items/${WORKSHOP}/sessions/new`);
+  assert.match(await page.getByLabel('Host organization').innerText(), /Riverbend Independent School District/);
+  assert.match(await page.getByLabel('Time zone').innerText(), /Central \(America\/Chicago\)/);
+  await checkPage(page, 'new session form', problems);
 
-  // The workshop, then the roster of the session the teacher registered for.
-  await clickAndWait(page, page.getByRole('link', { name: WORKSHOP_TITLE }));
-  assert.equal(pathOf(page), `/author/items/${WORKSHOP}`);
-  await heading(page, WORKSHOP_TITLE);
-  await checkPage(page, 'authoring page of a workshop', problems);
-
+  // The roster of the session the teacher registered for, from the home page.
+  await visit(page, '/');
   const rosterPath = `${registeredSessionPath}/roster`;
   const rosterLink = page.locator(`a[href="${rosterPath}"]`);
-  assert.equal(await rosterLink.count(), 1, `the workshop's authoring page should link to ${rosterPath}`);
+  assert.equal(await rosterLink.count(), 1, `the home page should link to ${rosterPath}`);
   await clickAndWait(page, rosterLink);
   assert.equal(pathOf(page), rosterPath);
   await heading(page, `Roster: ${WORKSHOP_TITLE}`);
@@ -438,7 +448,21 @@ browserTest('a facilitator opens a roster and the authoring pages', async ({ pag
   await heading(page, `Roster: ${WORKSHOP_TITLE}`);
   await checkPage(page, 'roster, check-in code refused', problems);
 
-  // A course's authoring page, a step editor, the import page.
+  // A new course belongs to the facilitator's district; its URL name may be left to the title.
+  await visit(page, '/author/items/new?kind=course');
+  await heading(page, 'New catalog item');
+  assert.match(await page.getByLabel('Belongs to').innerText(), /^Riverbend Independent School District/);
+  await checkPage(page, 'new catalog item form', problems);
+
+  await visit(page, '/author');
+  await clickAndWait(page, page.getByRole('link', { name: 'Import a course package' }));
+  assert.equal(pathOf(page), '/author/import');
+  await heading(page, 'Import a course package');
+  await checkPage(page, 'import page', problems);
+});
+
+browserTest('a program admin edits a quiz with the question editor, without JavaScript', async ({ page, problems }) => {
+  await signInAs(page, 'admin@academy.test');
   await visit(page, '/author');
   await clickAndWait(page, page.getByRole('link', { name: COURSE_TITLE }));
   assert.equal(pathOf(page), `/author/items/${COURSE}`);
@@ -449,14 +473,45 @@ browserTest('a facilitator opens a roster and the authoring pages', async ({ pag
   assert.equal(pathOf(page), `/author/items/${COURSE}/steps/3/edit`);
   await heading(page, /^Edit step: Check your understanding: the rules and the data/);
   assert.ok(await page.getByRole('radio', { name: /^Quiz:/ }).isChecked(), 'the step editor shows the kind of step');
-  assert.match(await page.getByLabel(/^Quiz \(TOML/).inputValue(), /\[\[questions\]\]/, 'the step editor holds the quiz');
+  const questions = page.getByRole('group', { name: /^Question \d+$/ });
+  assert.equal(await questions.count(), 6, 'the quiz has 6 questions, each in its own group');
+  assert.notEqual(await page.locator('#q1-prompt').inputValue(), '', 'the first question is filled in');
   await checkPage(page, 'step editor', problems);
 
-  await visit(page, '/author');
-  await clickAndWait(page, page.getByRole('link', { name: 'Import a course package' }));
-  assert.equal(pathOf(page), '/author/import');
-  await heading(page, 'Import a course package');
-  await checkPage(page, 'import page', problems);
+  await clickAndWait(page, page.getByRole('button', { name: 'Add a question' }));
+  assert.equal(await questions.count(), 7, 'one more question, no JavaScript needed');
+  await checkAxe(page, 'step editor with a new question', problems);
+  await clickAndWait(page, page.getByRole('button', { name: 'Preview' }));
+  await page.getByRole('heading', { level: 2, name: /^Preview/ }).waitFor();
+  await checkAxe(page, 'step editor preview', problems);
+});
+
+browserTest('a Texas admin offers a role to an Ohio teacher, who accepts it', async ({ page, problems }) => {
+  // The first demo teacher at an Ohio school (the demo names teachers in order, Texas first).
+  const ohioTeacher = 'elena.johnson24@academy.test';
+  await signInAs(page, 'texas.admin@academy.test');
+  await visit(page, '/admin/orgs');
+  await clickAndWait(page, page.getByRole('link', { name: 'Riverbend Independent School District' }));
+  await heading(page, 'Riverbend Independent School District');
+  await page.getByLabel('Their email address').fill(ohioTeacher);
+  await page.getByLabel('Role', { exact: true }).selectOption({ label: 'Facilitator' });
+  await clickAndWait(page, page.getByRole('button', { name: 'Grant role' }));
+  await expectNotice(page, 'If they have an account, they will be asked to accept; otherwise invite them.');
+  await checkPage(page, 'organization page after an offer', problems);
+
+  await page.context().clearCookies();
+  await signInAs(page, ohioTeacher);
+  const waiting = page.getByRole('region', { name: 'Waiting for your answer' });
+  await waiting.waitFor();
+  await checkAxe(page, 'home page with an offer', problems);
+  await clickAndWait(page, waiting.getByRole('link', { name: /^Accept or decline/ }));
+  assert.match(pathOf(page), /^\/offers\/\d+$/);
+  await heading(page, 'An offer for you');
+  await checkPage(page, 'offer page', problems);
+  await clickAndWait(page, page.getByRole('button', { name: 'Accept' }));
+  assert.equal(pathOf(page), '/');
+  await expectNotice(page, 'You accepted the offer.');
+  await page.getByText('Facilitator at Riverbend Independent School District').waitFor();
 });
 
 browserTest('a program admin finds an issued credential, verified, with its certificate', async ({ page, problems }) => {

@@ -331,7 +331,7 @@ async fn load_learning(app: &App, facilitator: i64, district: i64, teachers: &[i
     let now = time::now();
     let mut tx = store.begin().await?;
     for package in curriculum_packages(&app.rules)? {
-        crate::imports::course::import_in(&mut tx, &package, ItemStatus::Published, None, now).await?;
+        crate::imports::course::import_in(&mut tx, &package, ItemStatus::Published, None, None, now).await?;
     }
     let program: Program = toml::from_str(curriculum_text("program.toml")?).context("curriculum/program.toml")?;
     for (n, w) in program.workshops.iter().enumerate() {
@@ -361,6 +361,7 @@ async fn load_learning(app: &App, facilitator: i64, district: i64, teachers: &[i
                 .iter()
                 .map(|s| checked(slug, "subjects", s.parse::<Subject>()))
                 .collect::<Result<_, _>>()?,
+            owner_org_id: None,
         };
         let item_id = catalog::create_item(&mut tx, &new, None, now).await?;
         // Two upcoming sessions a week apart, the first one small enough to show a waitlist.
@@ -407,6 +408,7 @@ async fn load_learning(app: &App, facilitator: i64, district: i64, teachers: &[i
             optional_required: p.optional_required,
             status: ItemStatus::Published,
             items,
+            owner_org_id: None,
         };
         pathways::create(&mut tx, &new, None, now).await?;
     }

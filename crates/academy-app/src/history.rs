@@ -6,9 +6,11 @@ pub fn describe(action: &str) -> &str {
     match action {
         "cohort.add_member" => "Added to a cohort",
         "cohort.create" => "Cohort created",
+        "cohort.offer" => "Offered a place in a cohort",
         "credential.revoke" => "Credential revoked",
         "feedback.give" => "Feedback given",
         "grant.add" => "Role granted",
+        "grant.offer" => "Offered a role",
         "grant.revoke" => "Role removed",
         "import.nces_ccd" => "Districts and schools imported",
         "invitation.accepted" => "Invitation accepted",
@@ -20,6 +22,8 @@ pub fn describe(action: &str) -> &str {
         "item.reimport" => "Course package imported again",
         "item.status" => "Catalog status changed",
         "item.update" => "Catalog entry changed",
+        "offer.accept" => "Offer accepted",
+        "offer.decline" => "Offer declined",
         "org.create" => "Organization created",
         "org.update" => "Organization changed",
         "password.changed" => "Password changed",
@@ -64,6 +68,8 @@ mod tests {
             }
         }
         assert!(actions.len() > 20, "found the calls: {actions:?}");
+        // Actions chosen before the call, by a match on what was offered.
+        actions.extend(["grant.offer".to_owned(), "cohort.offer".to_owned()]);
         for action in actions {
             assert_ne!(describe(&action), action, "{action} has no words");
         }

@@ -10,7 +10,8 @@
 //!   builds every link and activity IRI.
 //! - [`accounts`]: sessions, passwords, reset links and accepting invitations;
 //!   [`account_emails`]: the emails that carry those links.
-//! - [`people`]: inviting people, granting and revoking roles.
+//! - [`people`]: inviting people, granting and revoking roles; [`offers`]: roles and cohort
+//!   places offered to people outside the offerer's scope, which they accept or decline.
 //! - [`orgs`]: creating and editing nodes of the organization tree.
 //! - [`learn`]: the PD program's rules — [`learn::catalog`] (what a person may see),
 //!   [`learn::progress`] (steps, quizzes, reflections, lab tasks, completing items),
@@ -39,6 +40,7 @@ pub mod imports;
 pub mod jobs;
 pub mod learn;
 pub mod mail;
+pub mod offers;
 pub mod orgs;
 pub mod people;
 pub mod reports;

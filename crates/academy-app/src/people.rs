@@ -1,13 +1,16 @@
 //! People and their roles: inviting someone to a node of the tree, granting a role to someone
-//! who has an account, revoking a role, and adding people from the command line.
+//! who has an account (or offering it, outside the granter's scope), revoking a role, and adding
+//! people from the command line.
 
 use crate::account_emails::{Purpose, SendAccountEmail};
+use crate::offers;
 use crate::{Actor, App, Error, Result};
-use academy_core::access::{Principal, Role};
+use academy_core::access::{Permission, Principal, Role};
 use academy_core::org::NewOrg;
 use academy_core::token::SecretToken;
 use academy_core::user::{DisplayName, NewUser};
 use academy_core::{Email, FieldErrors, OrgKind, time};
+use academy_store::offers::Offered;
 use academy_store::orgs::{self, Org};
 use academy_store::sessions::{self, TokenPurpose};
 use academy_store::users::{self, GrantRow};
@@ -81,29 +84,80 @@ pub async fn invite(app: &App, actor: Actor<'_>, org: &Org, invitation: &Invitat
     Ok(user_id)
 }
 
-/// Grants `role` at `org` to the person with `email`. Returns whether the grant is new.
-pub async fn grant_role(app: &App, actor: Actor<'_>, org: &Org, email: &Email, role: Role) -> Result<bool> {
-    let mut errors = FieldErrors::new();
+/// What asking to give someone a role did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantOutcome {
+    /// The role was granted (the person is inside the granter's scope).
+    Granted,
+    /// They held it there already.
+    AlreadyHeld,
+    /// Either the email has no account, or its person lies outside the granter's scope and
+    /// was offered the role to accept. Deliberately one outcome: the granter learns nothing
+    /// about accounts outside their scope.
+    AskedToAccept,
+}
+
+/// Gives `role` at `org` to the person with `email`: at once when they are inside the part
+/// of the tree where the granter may grant (their school, local or a role lies there), as an
+/// offer they accept otherwise (see [`crate::offers`]).
+pub async fn grant_role(app: &App, actor: Actor<'_>, org: &Org, email: &Email, role: Role) -> Result<GrantOutcome> {
     if !actor.principal.can_grant(role, &org.path) {
-        errors.add("role", "You cannot grant that role here.");
+        return Err(Error::field("role", "You cannot grant that role here."));
     }
-    let person = users::by_email(&app.store, email).await?;
-    if person.is_none() {
-        errors.add("email", "Nobody has an account with this email address. Invite them instead.");
-    }
-    let Some(person) = person.filter(|_| errors.is_empty()) else {
-        return Err(Error::Invalid(errors));
+    let Some(person) = users::by_email(&app.store, email).await? else {
+        return Ok(GrantOutcome::AskedToAccept);
     };
+    let inside = offers::is_inside(app, actor.principal, Permission::GrantRoles, person.id).await?;
     let now = time::now();
+    let detail = format!("{role} at {}", org.name);
     let mut tx = app.store.begin().await?;
-    let added = users::add_grant(&mut tx, person.id, org.id, role, Some(actor.user_id), now).await?;
-    if added {
-        let detail = format!("{role} at {}", org.name);
-        audit::record(&mut tx, Some(actor.user_id), "grant.add", &format!("user:{}", person.id), Some(&detail), now)
+    let outcome = if inside {
+        if users::add_grant(&mut tx, person.id, org.id, role, Some(actor.user_id), now).await? {
+            audit::record(
+                &mut tx,
+                Some(actor.user_id),
+                "grant.add",
+                &format!("user:{}", person.id),
+                Some(&detail),
+                now,
+            )
             .await?;
-    }
+            GrantOutcome::Granted
+        } else {
+            GrantOutcome::AlreadyHeld
+        }
+    } else {
+        offers::make(&mut tx, actor, &person, Offered::Grant { org_id: org.id, role }, &detail, now).await?;
+        GrantOutcome::AskedToAccept
+    };
     tx.commit().await?;
-    Ok(added)
+    Ok(outcome)
+}
+
+/// What the invitation form did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InviteOutcome {
+    /// A new account was made and its invitation is on its way; or the email belongs to
+    /// someone outside the inviter's scope, who was offered the role instead. One outcome,
+    /// so that the form says the same in both cases.
+    Invited,
+}
+
+/// The invitation form: a new account with its role (see [`invite`]), or, when the email
+/// already has an account outside the inviter's scope, the role offered to that person to
+/// accept. An account inside the scope is [`Error::Conflict`] on `email` (the inviter can see
+/// it and grant the role directly).
+pub async fn invite_or_offer(app: &App, actor: Actor<'_>, org: &Org, invitation: &Invitation) -> Result<InviteOutcome> {
+    match users::by_email(&app.store, &invitation.email).await? {
+        None => invite(app, actor, org, invitation).await.map(|_| InviteOutcome::Invited),
+        Some(person) if offers::is_inside(app, actor.principal, Permission::GrantRoles, person.id).await? => {
+            Err(Error::Conflict { field: "email".into(), message: "This person already has an account.".into() })
+        }
+        Some(_) => {
+            // Outside the scope: the same offer the grant form makes.
+            grant_role(app, actor, org, &invitation.email, invitation.role).await.map(|_| InviteOutcome::Invited)
+        }
+    }
 }
 
 /// Whether `actor` may take `grant` away: they must be able to grant that role there, and

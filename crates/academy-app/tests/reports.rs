@@ -152,6 +152,7 @@ async fn program(store: &Store) -> Program {
         license: None,
         grade_bands: vec![],
         subjects: vec![],
+        owner_org_id: None,
     };
     let first = catalog::create_item(&mut tx, &item("first"), None, at(1, 0)).await.expect("item");
     let second = catalog::create_item(&mut tx, &item("second"), None, at(1, 0)).await.expect("item");

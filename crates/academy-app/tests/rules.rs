@@ -96,7 +96,7 @@ async fn registered_rules_are_accepted_everywhere(backend: Backend) {
 
     let app = App::with_rules(store.clone(), config, with_tool_used()).expect("app");
     let package = course::read_files(&app, &package_files()).expect("the registered rule is accepted by the import");
-    let imported = course::import(&app, None, &package, true).await.expect("import");
+    let imported = course::import(&app, None, &package, true, None).await.expect("import");
     assert!(imported.created);
 
     // The player evaluates the same rule from the same registry.

@@ -170,6 +170,18 @@ impl Principal {
             .any(|g| g.role.permits(Permission::GrantRoles) && g.role.may_grant(role) && g.org_path.contains(target))
     }
 
+    /// Whether a person whose places in the tree (school, local, the nodes of their roles) are
+    /// `places` lies inside the part of the tree where this principal holds `permission`. A
+    /// person with no place at all counts as being at the national root, where only national
+    /// roles reach. Someone outside is not the principal's to change directly: a role or a
+    /// cohort place for them is an offer they accept.
+    pub fn reaches(&self, permission: Permission, places: &[OrgPath], root: &OrgPath) -> bool {
+        if places.is_empty() {
+            return self.can(permission, root);
+        }
+        places.iter().any(|place| self.can(permission, place))
+    }
+
     /// Whether they hold `role` anywhere.
     pub fn has_role(&self, role: Role) -> bool {
         self.grants.iter().any(|g| g.role == role)
@@ -305,6 +317,31 @@ mod tests {
         }
         let teacher = principal(Role::Teacher, &national);
         assert!(Role::iter().all(|r| !teacher.can_grant(r, &texas)));
+    }
+
+    #[test]
+    fn a_person_is_inside_when_one_of_their_places_is() {
+        let national = OrgPath::root(1);
+        let texas = national.child(2);
+        let texas_school = texas.child(3).child(4);
+        let ohio_school = national.child(5).child(6).child(7);
+        let admin = principal(Role::OrgAdmin, &texas);
+        assert!(admin.reaches(Permission::GrantRoles, std::slice::from_ref(&texas_school), &national));
+        assert!(!admin.reaches(Permission::GrantRoles, std::slice::from_ref(&ohio_school), &national));
+        assert!(
+            admin.reaches(Permission::GrantRoles, &[ohio_school.clone(), texas_school.clone()], &national),
+            "an Ohio teacher who also holds a role in Texas is Texas's too"
+        );
+        assert!(
+            !admin.reaches(Permission::GrantRoles, std::slice::from_ref(&national), &national),
+            "a national role is not Texas's"
+        );
+        assert!(!admin.reaches(Permission::GrantRoles, &[], &national), "nobody's person is at the root");
+        let program = principal(Role::ProgramAdmin, &national);
+        assert!(program.reaches(Permission::GrantRoles, &[], &national));
+        assert!(program.reaches(Permission::GrantRoles, &[ohio_school], &national));
+        let facilitator = principal(Role::Facilitator, &texas);
+        assert!(!facilitator.reaches(Permission::GrantRoles, &[texas_school], &national), "the permission counts");
     }
 
     #[test]

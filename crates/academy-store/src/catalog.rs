@@ -4,7 +4,9 @@
 
 use crate::query::stored_enum;
 use crate::{Backend, Exec, StoreError, Tx, query};
+use academy_core::OrgPath;
 use academy_core::learning::{Delivery, GradeBand, ItemKind, PdHours, StepKind, Strand, Subject};
+use academy_core::org::subtree_bounds;
 use chrono::{DateTime, Utc};
 
 stored_enum! {
@@ -56,6 +58,8 @@ pub struct Item {
     pub authors: Option<String>,
     /// SPDX licence.
     pub license: Option<String>,
+    /// The organization whose authors may change it (`None`: the national root).
+    pub owner_org_id: Option<i64>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
 }
@@ -113,6 +117,9 @@ pub struct NewItem {
     pub grade_bands: Vec<GradeBand>,
     /// Subjects.
     pub subjects: Vec<Subject>,
+    /// The organization whose authors may change it; `None` is the national root. Only
+    /// [`create_item`] reads it: an item's owner never changes by an update.
+    pub owner_org_id: Option<i64>,
 }
 
 /// Creates an item with its facets; a taken slug is a conflict on `slug`.
@@ -125,8 +132,10 @@ pub async fn create_item(
     let authors = serde_json::to_string(&new.authors).map_err(|e| StoreError::Invalid(e.to_string()))?;
     let id = query(
         "INSERT INTO catalog_items (slug, kind, strand, delivery, title, summary, description_md, minutes, pd_hours_tenths,
-                                    credential_bearing, status, version, authors, license, created_by, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) RETURNING id",
+                                    credential_bearing, status, version, authors, license, created_by, created_at, updated_at,
+                                    owner_org_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16,
+                 COALESCE($17, (SELECT id FROM orgs WHERE parent_id IS NULL))) RETURNING id",
     )
     .bind(new.slug.as_str())
     .bind(new.kind.slug())
@@ -144,6 +153,7 @@ pub async fn create_item(
     .bind(new.license.clone())
     .bind(created_by)
     .bind(now)
+    .bind(new.owner_org_id)
     .fetch_i64(&mut *tx)
     .await?;
     set_facets(tx, id, new).await?;
@@ -252,7 +262,7 @@ async fn set_facets(tx: &mut Tx, id: i64, new: &NewItem) -> Result<(), StoreErro
 pub async fn item<'c>(exec: impl Into<Exec<'c>>, id: i64) -> Result<Option<Item>, StoreError> {
     query(
         "SELECT id, slug, kind, strand, delivery, title, summary, description_md, minutes, pd_hours_tenths,
-                credential_bearing, status, version, authors, license, updated_at
+                credential_bearing, status, version, authors, license, owner_org_id, updated_at
          FROM catalog_items WHERE id = $1",
     )
     .bind(id)
@@ -264,12 +274,28 @@ pub async fn item<'c>(exec: impl Into<Exec<'c>>, id: i64) -> Result<Option<Item>
 pub async fn item_by_slug<'c>(exec: impl Into<Exec<'c>>, slug: &str) -> Result<Option<Item>, StoreError> {
     query(
         "SELECT id, slug, kind, strand, delivery, title, summary, description_md, minutes, pd_hours_tenths,
-                credential_bearing, status, version, authors, license, updated_at
+                credential_bearing, status, version, authors, license, owner_org_id, updated_at
          FROM catalog_items WHERE slug = $1",
     )
     .bind(slug)
     .fetch_optional(exec)
     .await
+}
+
+/// The ids of the items owned at or below `within` (an item without an owner counts as the
+/// national root's), for the authoring index.
+pub async fn owned_within<'c>(exec: impl Into<Exec<'c>>, within: &OrgPath) -> Result<Vec<i64>, StoreError> {
+    let (low, high) = subtree_bounds(within);
+    let rows: Vec<(i64,)> = query(
+        "SELECT i.id FROM catalog_items i
+         JOIN orgs o ON o.id = COALESCE(i.owner_org_id, (SELECT r.id FROM orgs r WHERE r.parent_id IS NULL))
+         WHERE o.path >= $1 AND o.path < $2 ORDER BY i.id",
+    )
+    .bind(low)
+    .bind(high)
+    .fetch_all(exec)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
 /// An item's grade bands and subjects.

@@ -3,7 +3,8 @@
 //!
 //! - [`query`]: the small dialect layer. Every statement is written once in portable SQL with
 //!   `$1` placeholders and run on whichever engine the store holds.
-//! - [`orgs`], [`users`], [`sessions`], [`outbox`], [`audit`]: the tables of the foundation.
+//! - [`orgs`], [`users`], [`sessions`], [`outbox`], [`audit`]: the tables of the foundation;
+//!   [`offers`]: roles and cohort places waiting for the person offered them to accept.
 //! - [`catalog`], [`progress`], [`workshops`], [`pathways`], [`credentials`], [`statements`]:
 //!   learning — the catalog and its content, enrollments and progress, live sessions,
 //!   pathways and cohorts, Open Badges credentials, and the xAPI event store; [`feedback`]:
@@ -29,6 +30,7 @@ pub mod credentials;
 pub mod error;
 pub mod feedback;
 pub mod jobs;
+pub mod offers;
 pub mod orgs;
 pub mod outbox;
 pub mod pathways;

@@ -174,6 +174,15 @@ pub async fn root<'c>(exec: impl Into<Exec<'c>>) -> Result<Option<Org>, StoreErr
         .await
 }
 
+/// The node `id`, or the national root when `id` is `None`: how an item's owner or a
+/// session's host that was never set is read.
+pub async fn get_or_root<'c>(exec: impl Into<Exec<'c>>, id: Option<i64>) -> Result<Option<Org>, StoreError> {
+    match id {
+        Some(id) => get(exec, id).await,
+        None => root(exec).await,
+    }
+}
+
 /// One node by NCES id.
 pub async fn by_nces_id<'c>(exec: impl Into<Exec<'c>>, nces_id: &str) -> Result<Option<Org>, StoreError> {
     query("SELECT id, parent_id, kind, name, path, state, nces_id, locale, title_i, created_at FROM orgs WHERE nces_id = $1")

@@ -4,7 +4,9 @@
 use crate::catalog::ItemStatus;
 use crate::query::stored_enum;
 use crate::{Exec, StoreError, Tx, query};
+use academy_core::OrgPath;
 use academy_core::learning::{ItemKind, PdHours};
+use academy_core::org::subtree_bounds;
 use chrono::{DateTime, Utc};
 
 stored_enum! {
@@ -37,6 +39,8 @@ pub struct Pathway {
     /// Publication state.
     #[sqlx(try_from = "String")]
     pub status: ItemStatus,
+    /// The organization whose authors may change it (`None`: the national root).
+    pub owner_org_id: Option<i64>,
 }
 
 /// A pathway to create.
@@ -58,6 +62,9 @@ pub struct NewPathway {
     pub status: ItemStatus,
     /// Items in order: (item id, required).
     pub items: Vec<(i64, bool)>,
+    /// The organization whose authors may change it; `None` is the national root. Only
+    /// [`create`] reads it: a pathway's owner never changes by an update.
+    pub owner_org_id: Option<i64>,
 }
 
 /// Creates a pathway with its items; a taken slug is a conflict on `slug`.
@@ -68,8 +75,9 @@ pub async fn create(
     now: DateTime<Utc>,
 ) -> Result<i64, StoreError> {
     let id = query(
-        "INSERT INTO pathways (slug, title, summary, description_md, criteria_md, optional_required, status, created_by, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+        "INSERT INTO pathways (slug, title, summary, description_md, criteria_md, optional_required, status, created_by, created_at, updated_at,
+                               owner_org_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, COALESCE($10, (SELECT id FROM orgs WHERE parent_id IS NULL))) RETURNING id",
     )
     .bind(new.slug.as_str())
     .bind(new.title.as_str())
@@ -80,6 +88,7 @@ pub async fn create(
     .bind(new.status.as_str())
     .bind(created_by)
     .bind(now)
+    .bind(new.owner_org_id)
     .fetch_i64(&mut *tx)
     .await?;
     set_items(tx, id, &new.items).await?;
@@ -121,7 +130,7 @@ async fn set_items(tx: &mut Tx, id: i64, items: &[(i64, bool)]) -> Result<(), St
 
 /// One pathway by id.
 pub async fn get<'c>(exec: impl Into<Exec<'c>>, id: i64) -> Result<Option<Pathway>, StoreError> {
-    query("SELECT id, slug, title, summary, description_md, criteria_md, optional_required, status FROM pathways WHERE id = $1")
+    query("SELECT id, slug, title, summary, description_md, criteria_md, optional_required, status, owner_org_id FROM pathways WHERE id = $1")
         .bind(id)
         .fetch_optional(exec)
         .await
@@ -129,7 +138,7 @@ pub async fn get<'c>(exec: impl Into<Exec<'c>>, id: i64) -> Result<Option<Pathwa
 
 /// One pathway by slug.
 pub async fn by_slug<'c>(exec: impl Into<Exec<'c>>, slug: &str) -> Result<Option<Pathway>, StoreError> {
-    query("SELECT id, slug, title, summary, description_md, criteria_md, optional_required, status FROM pathways WHERE slug = $1")
+    query("SELECT id, slug, title, summary, description_md, criteria_md, optional_required, status, owner_org_id FROM pathways WHERE slug = $1")
         .bind(slug)
         .fetch_optional(exec)
         .await
@@ -138,12 +147,28 @@ pub async fn by_slug<'c>(exec: impl Into<Exec<'c>>, slug: &str) -> Result<Option
 /// Every pathway, published ones only unless `all`.
 pub async fn list<'c>(exec: impl Into<Exec<'c>>, all: bool) -> Result<Vec<Pathway>, StoreError> {
     query(
-        "SELECT id, slug, title, summary, description_md, criteria_md, optional_required, status FROM pathways
+        "SELECT id, slug, title, summary, description_md, criteria_md, optional_required, status, owner_org_id FROM pathways
          WHERE $1 OR status = 'published' ORDER BY title",
     )
     .bind(all)
     .fetch_all(exec)
     .await
+}
+
+/// The ids of the pathways owned at or below `within` (one without an owner counts as the
+/// national root's), for the authoring index.
+pub async fn owned_within<'c>(exec: impl Into<Exec<'c>>, within: &OrgPath) -> Result<Vec<i64>, StoreError> {
+    let (low, high) = subtree_bounds(within);
+    let rows: Vec<(i64,)> = query(
+        "SELECT p.id FROM pathways p
+         JOIN orgs o ON o.id = COALESCE(p.owner_org_id, (SELECT r.id FROM orgs r WHERE r.parent_id IS NULL))
+         WHERE o.path >= $1 AND o.path < $2 ORDER BY p.id",
+    )
+    .bind(low)
+    .bind(high)
+    .fetch_all(exec)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
 /// An item of a pathway.

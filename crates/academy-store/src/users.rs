@@ -197,6 +197,24 @@ pub async fn grants<'c>(exec: impl Into<Exec<'c>>, user_id: i64) -> Result<Vec<G
     .await
 }
 
+/// Where a person has a place in the tree: their school, their local and the nodes of their
+/// roles (empty for someone with none of these).
+pub async fn places<'c>(exec: impl Into<Exec<'c>>, user_id: i64) -> Result<Vec<OrgPath>, StoreError> {
+    let rows: Vec<(String,)> = query(
+        "SELECT o.path FROM role_grants g JOIN orgs o ON o.id = g.org_id WHERE g.user_id = $1
+         UNION SELECT o.path FROM users u JOIN orgs o ON o.id = u.school_id WHERE u.id = $1
+         UNION SELECT o.path FROM users u JOIN orgs o ON o.id = u.local_id WHERE u.id = $1",
+    )
+    .bind(user_id)
+    .fetch_all(exec)
+    .await?;
+    rows.into_iter()
+        .map(|(path,)| {
+            OrgPath::try_from(path).map_err(|e| StoreError::Decode(format!("org path of user {user_id}: {e}")))
+        })
+        .collect()
+}
+
 /// Grants `role` on `org_id`; returns false when the person already held it there.
 pub async fn add_grant(
     tx: &mut Tx,

@@ -313,6 +313,9 @@ async fn resolve_target(state: &AppState, target: Target, params: &RawPathParams
     let param = |name: &str| -> Result<i64, WebError> {
         params.iter().find(|(k, _)| *k == name).and_then(|(_, v)| v.parse().ok()).ok_or(WebError::NotFound)
     };
+    let text_param = |name: &str| -> Result<&str, WebError> {
+        params.iter().find(|(k, _)| *k == name).map(|(_, v)| v).ok_or(WebError::NotFound)
+    };
     match target {
         Target::None => Ok(Vec::new()),
         Target::Org(name) => {
@@ -355,6 +358,20 @@ async fn resolve_target(state: &AppState, target: Target, params: &RawPathParams
                 academy_store::pathways::cohort(&state.app.store, param(name)?).await?.ok_or(WebError::NotFound)?;
             let org = orgs::get(&state.app.store, cohort.org_id).await?.ok_or(WebError::NotFound)?;
             Ok(vec![org.path])
+        }
+        Target::Item(name) => {
+            let item = academy_store::catalog::item_by_slug(&state.app.store, text_param(name)?)
+                .await?
+                .ok_or(WebError::NotFound)?;
+            let owner = orgs::get_or_root(&state.app.store, item.owner_org_id).await?.ok_or(WebError::NotFound)?;
+            Ok(vec![owner.path])
+        }
+        Target::Pathway(name) => {
+            let pathway = academy_store::pathways::by_slug(&state.app.store, text_param(name)?)
+                .await?
+                .ok_or(WebError::NotFound)?;
+            let owner = orgs::get_or_root(&state.app.store, pathway.owner_org_id).await?.ok_or(WebError::NotFound)?;
+            Ok(vec![owner.path])
         }
     }
 }

@@ -158,6 +158,12 @@ pub fn notice_text(key: Option<&str>) -> Option<String> {
         "org-updated" => "The organization was updated.",
         "invited" => "The invitation is on its way.",
         "granted" => "The role was granted.",
+        "offered" => "If they have an account, they will be asked to accept; otherwise invite them.",
+        "member-offered" => {
+            "If they have an account, they will be asked to accept; otherwise invite them to the organization first."
+        }
+        "offer-accepted" => "You accepted the offer.",
+        "offer-declined" => "You declined the offer; nothing changed.",
         "already-granted" => "They already held that role there.",
         "revoked" => "The role was removed.",
         "item-completed" => "Well done: you completed it. Your PD hours are on your transcript.",

@@ -24,6 +24,12 @@ pub enum Target {
     Session(&'static str),
     /// The cohort whose id is this path parameter (at its organization).
     Cohort(&'static str),
+    /// The catalog item whose slug is this path parameter (at its owning organization, or the
+    /// national root when it has none).
+    Item(&'static str),
+    /// The pathway whose slug is this path parameter (at its owning organization, or the
+    /// national root when it has none).
+    Pathway(&'static str),
 }
 
 /// Who a route's responses are for, and so how its errors render.

@@ -5,8 +5,8 @@
 //! handler under `handlers/`, then add one line here.
 
 use crate::handlers::{
-    account, api, assets, auth, author, catalog, credentials, health, home, my_learning, orgs, outbox, pathways,
-    people, people_import, player, reports, review, sessions,
+    account, api, assets, auth, author, catalog, credentials, health, home, my_learning, offers, orgs, outbox,
+    pathways, people, people_import, player, reports, review, sessions,
 };
 use crate::route_spec::{Auths, Mount, RouteSpec, Target};
 use crate::state::AppState;
@@ -35,6 +35,8 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
     use Target::None as Anywhere;
     let org = Target::Org("id");
     let session = Target::Session("id");
+    // Content is changed by authors at its owning organization.
+    let item = Target::Item("slug");
     vec![
         // Operations
         (spec(M::GET, "/healthz", PUBLIC, Anywhere), get(health::healthz)),
@@ -55,6 +57,10 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec(M::GET, "/", SIGNED_IN, Anywhere), get(home::show_home)),
         (spec(M::GET, "/account", SIGNED_IN, Anywhere), get(account::show_account)),
         (spec(M::POST, "/account/password", SIGNED_IN, Anywhere), post(account::change_password)),
+        // Offers of a role or a cohort place, answered by the person offered (anyone else: 404)
+        (spec(M::GET, "/offers/{id}", SIGNED_IN, Anywhere), get(offers::show_offer)),
+        (spec(M::POST, "/offers/{id}/accept", SIGNED_IN, Anywhere), post(offers::accept_offer)),
+        (spec(M::POST, "/offers/{id}/decline", SIGNED_IN, Anywhere), post(offers::decline_offer)),
         // Learning: the catalog, taking courses and labs, workshops, pathways
         (spec(M::GET, "/learn", SIGNED_IN, Anywhere), get(my_learning::show_my_learning)),
         (spec(M::GET, "/learn/catalog", SIGNED_IN, Anywhere), get(catalog::list_catalog)),
@@ -124,45 +130,39 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec(M::GET, "/author", may(AuthorContent), Anywhere), get(author::show_author_home)),
         (spec(M::GET, "/author/items/new", may(AuthorContent), Anywhere), get(author::items::new_item)),
         (spec(M::POST, "/author/items/new", may(AuthorContent), Anywhere), post(author::items::create_item)),
-        (spec(M::GET, "/author/items/{slug}", may(AuthorContent), Anywhere), get(author::items::show_author_item)),
-        (spec(M::GET, "/author/items/{slug}/edit", may(AuthorContent), Anywhere), get(author::items::edit_item)),
-        (spec(M::POST, "/author/items/{slug}/edit", may(AuthorContent), Anywhere), post(author::items::update_item)),
-        (
-            spec(M::POST, "/author/items/{slug}/status", may(AuthorContent), Anywhere),
-            post(author::items::set_item_status),
-        ),
+        (spec(M::GET, "/author/items/{slug}", may(AuthorContent), item), get(author::items::show_author_item)),
+        (spec(M::GET, "/author/items/{slug}/edit", may(AuthorContent), item), get(author::items::edit_item)),
+        (spec(M::POST, "/author/items/{slug}/edit", may(AuthorContent), item), post(author::items::update_item)),
+        (spec(M::POST, "/author/items/{slug}/status", may(AuthorContent), item), post(author::items::set_item_status)),
         (spec(M::GET, "/author/import", may(AuthorContent), Anywhere), get(author::content::show_import)),
         (
             spec(M::POST, "/author/import", may(AuthorContent), Anywhere),
             post(author::content::import_package).layer(DefaultBodyLimit::max(author::content::UPLOAD_LIMIT)),
         ),
         (
-            spec(M::GET, "/author/items/{slug}/export.zip", may(AuthorContent), Anywhere),
+            spec(M::GET, "/author/items/{slug}/export.zip", may(AuthorContent), item),
             get(author::content::export_package),
         ),
-        (spec(M::GET, "/author/items/{slug}/steps/new", may(AuthorContent), Anywhere), get(author::content::new_step)),
+        (spec(M::GET, "/author/items/{slug}/steps/new", may(AuthorContent), item), get(author::content::new_step)),
+        (spec(M::POST, "/author/items/{slug}/steps/new", may(AuthorContent), item), post(author::content::create_step)),
         (
-            spec(M::POST, "/author/items/{slug}/steps/new", may(AuthorContent), Anywhere),
-            post(author::content::create_step),
-        ),
-        (
-            spec(M::GET, "/author/items/{slug}/steps/{position}/edit", may(AuthorContent), Anywhere),
+            spec(M::GET, "/author/items/{slug}/steps/{position}/edit", may(AuthorContent), item),
             get(author::content::edit_step),
         ),
         (
-            spec(M::POST, "/author/items/{slug}/steps/{position}/edit", may(AuthorContent), Anywhere),
+            spec(M::POST, "/author/items/{slug}/steps/{position}/edit", may(AuthorContent), item),
             post(author::content::update_step),
         ),
         (
-            spec(M::POST, "/author/items/{slug}/steps/{position}/delete", may(AuthorContent), Anywhere),
+            spec(M::POST, "/author/items/{slug}/steps/{position}/delete", may(AuthorContent), item),
             post(author::content::delete_step),
         ),
         (
-            spec(M::GET, "/author/items/{slug}/sessions/new", may(AuthorContent), Anywhere),
+            spec(M::GET, "/author/items/{slug}/sessions/new", may(RunSessions), Anywhere),
             get(author::sessions::new_session),
         ),
         (
-            spec(M::POST, "/author/items/{slug}/sessions/new", may(AuthorContent), Anywhere),
+            spec(M::POST, "/author/items/{slug}/sessions/new", may(RunSessions), Anywhere),
             post(author::sessions::create_session),
         ),
         (
@@ -177,11 +177,11 @@ pub fn routes() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         (spec(M::GET, "/author/pathways/new", may(AuthorContent), Anywhere), get(author::pathways::new_pathway)),
         (spec(M::POST, "/author/pathways/new", may(AuthorContent), Anywhere), post(author::pathways::create_pathway)),
         (
-            spec(M::GET, "/author/pathways/{slug}/edit", may(AuthorContent), Anywhere),
+            spec(M::GET, "/author/pathways/{slug}/edit", may(AuthorContent), Target::Pathway("slug")),
             get(author::pathways::edit_pathway),
         ),
         (
-            spec(M::POST, "/author/pathways/{slug}/edit", may(AuthorContent), Anywhere),
+            spec(M::POST, "/author/pathways/{slug}/edit", may(AuthorContent), Target::Pathway("slug")),
             post(author::pathways::update_pathway),
         ),
         // Credentials
@@ -306,6 +306,9 @@ mod tests {
             ("GET /", "S A A A A A"),
             ("GET /account", "S A A A A A"),
             ("POST /account/password", "S A A A A A"),
+            ("GET /offers/{id}", "S A A A A A"),
+            ("POST /offers/{id}/accept", "S A A A A A"),
+            ("POST /offers/{id}/decline", "S A A A A A"),
             ("GET /admin/orgs", "S F F A A F"),
             ("GET /admin/orgs/{id}", "S/S F/F F/F A/F A/A F/F"),
             ("GET /admin/orgs/{id}/edit", "S/S F/F F/F A/F A/A F/F"),
@@ -353,18 +356,18 @@ mod tests {
             ("GET /author", "S F A A A F"),
             ("GET /author/items/new", "S F A A A F"),
             ("POST /author/items/new", "S F A A A F"),
-            ("GET /author/items/{slug}", "S F A A A F"),
-            ("GET /author/items/{slug}/edit", "S F A A A F"),
-            ("POST /author/items/{slug}/edit", "S F A A A F"),
-            ("POST /author/items/{slug}/status", "S F A A A F"),
+            ("GET /author/items/{slug}", "S/S F/F A/F A/F A/A F/F"),
+            ("GET /author/items/{slug}/edit", "S/S F/F A/F A/F A/A F/F"),
+            ("POST /author/items/{slug}/edit", "S/S F/F A/F A/F A/A F/F"),
+            ("POST /author/items/{slug}/status", "S/S F/F A/F A/F A/A F/F"),
             ("GET /author/import", "S F A A A F"),
             ("POST /author/import", "S F A A A F"),
-            ("GET /author/items/{slug}/export.zip", "S F A A A F"),
-            ("GET /author/items/{slug}/steps/new", "S F A A A F"),
-            ("POST /author/items/{slug}/steps/new", "S F A A A F"),
-            ("GET /author/items/{slug}/steps/{position}/edit", "S F A A A F"),
-            ("POST /author/items/{slug}/steps/{position}/edit", "S F A A A F"),
-            ("POST /author/items/{slug}/steps/{position}/delete", "S F A A A F"),
+            ("GET /author/items/{slug}/export.zip", "S/S F/F A/F A/F A/A F/F"),
+            ("GET /author/items/{slug}/steps/new", "S/S F/F A/F A/F A/A F/F"),
+            ("POST /author/items/{slug}/steps/new", "S/S F/F A/F A/F A/A F/F"),
+            ("GET /author/items/{slug}/steps/{position}/edit", "S/S F/F A/F A/F A/A F/F"),
+            ("POST /author/items/{slug}/steps/{position}/edit", "S/S F/F A/F A/F A/A F/F"),
+            ("POST /author/items/{slug}/steps/{position}/delete", "S/S F/F A/F A/F A/A F/F"),
             ("GET /author/items/{slug}/sessions/new", "S F A A A F"),
             ("POST /author/items/{slug}/sessions/new", "S F A A A F"),
             ("POST /author/sessions/{id}/cancel", "S/S F/F A/F A/F A/A F/F"),
@@ -372,8 +375,8 @@ mod tests {
             ("POST /author/sessions/{id}/edit", "S/S F/F A/F A/F A/A F/F"),
             ("GET /author/pathways/new", "S F A A A F"),
             ("POST /author/pathways/new", "S F A A A F"),
-            ("GET /author/pathways/{slug}/edit", "S F A A A F"),
-            ("POST /author/pathways/{slug}/edit", "S F A A A F"),
+            ("GET /author/pathways/{slug}/edit", "S/S F/F A/F A/F A/A F/F"),
+            ("POST /author/pathways/{slug}/edit", "S/S F/F A/F A/F A/A F/F"),
             ("GET /learn/catalog", "S A A A A A"),
             ("GET /learn/items/{slug}", "S A A A A A"),
             ("POST /learn/items/{slug}/enroll", "S A A A A A"),
@@ -448,6 +451,50 @@ mod tests {
             }
         }
         assert!(problems.is_empty(), "\n{}", problems.join("\n"));
+    }
+
+    /// The cross-scope writes the issue found, as decisions: content owned by the national root
+    /// is changed by no one below it (a district facilitator archived a national course), and
+    /// a session hosted in Ohio, or a role or cohort place there, is not Texas's to touch.
+    #[test]
+    fn cross_scope_writes_are_refused() {
+        let national = [OrgPath::try_from("/1/".to_owned()).expect("path")];
+        let ohio = [OrgPath::try_from("/1/9/".to_owned()).expect("path")];
+        let people: BTreeMap<&str, Option<Principal>> = personas().into_iter().collect();
+        let decide = |route: &str, who: &str, at: &[OrgPath]| {
+            let (method, path) = route.split_once(' ').expect("route");
+            let spec = routes()
+                .into_iter()
+                .map(|(s, _)| s)
+                .find(|s| s.method.as_str() == method && s.path == path)
+                .unwrap_or_else(|| panic!("{route} is routed"));
+            letter(spec.decide(people[who].as_ref(), Some(at)))
+        };
+        let content_writes = [
+            "POST /author/items/{slug}/status",
+            "POST /author/items/{slug}/edit",
+            "POST /author/items/{slug}/steps/new",
+            "POST /author/items/{slug}/steps/{position}/edit",
+            "POST /author/items/{slug}/steps/{position}/delete",
+            "POST /author/pathways/{slug}/edit",
+        ];
+        for route in content_writes {
+            assert_eq!(
+                decide(route, "facilitator", &national),
+                'F',
+                "{route}: a district facilitator, national content"
+            );
+            assert_eq!(decide(route, "org-admin", &national), 'F', "{route}: a state admin, national content");
+            assert_eq!(decide(route, "program-admin", &national), 'A', "{route}: the program admin");
+        }
+        for route in [
+            "POST /author/sessions/{id}/edit",
+            "POST /author/sessions/{id}/cancel",
+            "POST /admin/orgs/{id}/grants",
+            "POST /cohorts/{id}/members",
+        ] {
+            assert_eq!(decide(route, "org-admin", &ohio), 'F', "{route}: Texas's admin in Ohio");
+        }
     }
 
     #[test]

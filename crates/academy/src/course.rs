@@ -10,13 +10,19 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Subcommand)]
 pub enum CourseCommand {
     /// Imports a course or lab package folder (see docs/course-format.md). An item with the
-    /// same slug is updated in place; nothing is saved unless the whole package is sound.
+    /// same slug is updated in place, whoever owns it (an operator may change anything; the
+    /// audit log records that it came from the command line); nothing is saved unless the
+    /// whole package is sound.
     Import {
         /// The package folder (holding course.toml).
         folder: PathBuf,
         /// Publish a new item in the catalog at once (otherwise it is a draft).
         #[arg(long)]
         publish: bool,
+        /// The organization (by id) a new item belongs to: its authors may change it. The
+        /// national root when not given. An existing item keeps its owner.
+        #[arg(long, value_name = "ORG_ID")]
+        owner: Option<i64>,
     },
     /// Writes an item out as a package folder.
     Export {
@@ -31,10 +37,11 @@ pub enum CourseCommand {
 pub async fn run(config_file: Option<&Path>, command: CourseCommand) -> anyhow::Result<()> {
     let app = crate::open_app(config_file, &[]).await?;
     match command {
-        CourseCommand::Import { folder, publish } => {
+        CourseCommand::Import { folder, publish, owner } => {
             let package = packages::read_dir(&app, &folder)
                 .map_err(|e| anyhow::anyhow!("{} was not imported:\n{e}", folder.display()))?;
-            let imported = packages::import(&app, None, &package, publish).await.context("saving the package")?;
+            let imported =
+                packages::import(&app, None, &package, publish, owner).await.context("saving the package")?;
             let steps: usize = package.modules.iter().map(|m| m.steps.len()).sum();
             println!(
                 "{} \"{}\" ({}, {} modules, {} steps).",

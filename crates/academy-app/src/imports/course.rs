@@ -28,25 +28,58 @@ pub fn read_files(app: &App, files: &BTreeMap<String, Vec<u8>>) -> Result<Course
     course::read_with(Input::Files(files), &app.rules).map_err(rejected)
 }
 
+/// Reads and checks a package from its files, keeping the problems as values (for callers
+/// that report them on a form's fields rather than as `file:line` lines).
+pub fn read_files_raw(app: &App, files: &BTreeMap<String, Vec<u8>>) -> Result<CoursePackage, FormatErrors> {
+    course::read_with(Input::Files(files), &app.rules)
+}
+
 /// Every problem of a package, one line each (`file:line: field: message`).
 pub fn rejected(errors: FormatErrors) -> Error {
     Error::Rejected(errors.0.iter().map(ToString::to_string).collect())
 }
 
 /// Imports a checked package: creates its item (published at once when `publish`, else a
-/// draft) or updates the item with its slug in place, and records who did it.
-pub async fn import(app: &App, actor: Option<Actor<'_>>, package: &CoursePackage, publish: bool) -> Result<Imported> {
+/// draft, owned by `owner_org_id` — the national root when `None`) or updates the item with its
+/// slug in place, and records who did it. A signed-in actor must be able to author at the
+/// existing item's owner (else [`Error::Forbidden`]) or at the new item's owner (else a field
+/// error on `owner_org_id`); an operator (no actor) may import anything, and the audit record
+/// says it came from the command line.
+pub async fn import(
+    app: &App,
+    actor: Option<Actor<'_>>,
+    package: &CoursePackage,
+    publish: bool,
+    owner_org_id: Option<i64>,
+) -> Result<Imported> {
     let status = if publish { ItemStatus::Published } else { ItemStatus::Draft };
+    match catalog::item_by_slug(&app.store, &package.slug).await? {
+        Some(existing) => crate::authoring::check_may_author(app, actor, existing.owner_org_id).await?,
+        None => match (actor, owner_org_id) {
+            (Some(actor), owner) => {
+                let owner =
+                    owner.ok_or_else(|| Error::field("owner_org_id", "Choose the organization it belongs to."))?;
+                crate::authoring::check_new_owner(app, actor, owner).await?;
+            }
+            (None, Some(owner)) if academy_store::orgs::get(&app.store, owner).await?.is_none() => {
+                return Err(Error::field("owner_org_id", format!("there is no organization {owner}")));
+            }
+            (None, _) => {}
+        },
+    }
     let now = academy_core::time::now();
     let mut tx = app.store.begin().await?;
-    let imported = match import_in(&mut tx, package, status, actor_id(actor), now).await {
+    let imported = match import_in(&mut tx, package, status, actor_id(actor), owner_org_id, now).await {
         Ok(imported) => imported,
         Err(StoreError::Invalid(message)) => return Err(Error::Rejected(vec![format!("course.toml: {message}")])),
         Err(other) => return Err(other.into()),
     };
     let action = if imported.created { "item.import" } else { "item.reimport" };
-    audit::record(&mut tx, actor_id(actor), action, &format!("item:{}", imported.item_id), Some(&package.title), now)
-        .await?;
+    let detail = match actor {
+        Some(_) => package.title.clone(),
+        None => format!("{} (by an operator, from the command line)", package.title),
+    };
+    audit::record(&mut tx, actor_id(actor), action, &format!("item:{}", imported.item_id), Some(&detail), now).await?;
     tx.commit().await?;
     Ok(imported)
 }
@@ -55,6 +88,12 @@ pub async fn import(app: &App, actor: Option<Actor<'_>>, package: &CoursePackage
 /// content, and are refused.
 pub async fn export(app: &App, slug: &str) -> Result<(Item, CoursePackage)> {
     let item = catalog::item_by_slug(&app.store, slug).await?.ok_or(Error::NotFound)?;
+    export_package(app, &item).await
+}
+
+/// `item` as a package (see [`export`]).
+pub async fn export_package(app: &App, item: &Item) -> Result<(Item, CoursePackage)> {
+    let item = item.clone();
     if item.kind == ItemKind::Workshop {
         return Err(Error::Unsupported("Workshops have sessions, not package content.".into()));
     }
@@ -63,6 +102,14 @@ pub async fn export(app: &App, slug: &str) -> Result<(Item, CoursePackage)> {
     let package = export_in(&mut tx, &item).await?;
     tx.rollback().await?;
     Ok((item, package))
+}
+
+/// The modules of `item` as package modules (empty for an item without content).
+pub async fn modules_of(app: &App, item: &Item) -> Result<Vec<ModulePackage>> {
+    if item.kind == ItemKind::Workshop {
+        return Ok(Vec::new());
+    }
+    Ok(export_package(app, item).await?.1.modules)
 }
 
 /// What an import did.
@@ -74,13 +121,14 @@ pub struct Imported {
     pub created: bool,
 }
 
-/// Applies a checked package inside a transaction: creates the item (with `status` when new)
-/// or updates it in place.
+/// Applies a checked package inside a transaction: creates the item (with `status` and
+/// `owner_org_id` when new) or updates it in place (its owner stays).
 pub(crate) async fn import_in(
     tx: &mut Tx,
     package: &CoursePackage,
     status: ItemStatus,
     by: Option<i64>,
+    owner_org_id: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<Imported, StoreError> {
     let existing = catalog::item_by_slug(&mut *tx, &package.slug).await?;
@@ -94,7 +142,8 @@ pub(crate) async fn import_in(
             package.kind.label().to_lowercase()
         )));
     }
-    let new = new_item(package, existing.as_ref().map_or(status, |i| i.status));
+    let mut new = new_item(package, existing.as_ref().map_or(status, |i| i.status));
+    new.owner_org_id = existing.as_ref().map_or(owner_org_id, |i| i.owner_org_id);
     let (item_id, created) = match existing {
         Some(item) => {
             catalog::update_item(tx, item.id, &new, now).await?;
@@ -124,6 +173,7 @@ fn new_item(package: &CoursePackage, status: ItemStatus) -> NewItem {
         license: package.license.clone(),
         grade_bands: package.grade_bands.clone(),
         subjects: package.subjects.clone(),
+        owner_org_id: None,
     }
 }
 

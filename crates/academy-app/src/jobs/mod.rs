@@ -8,6 +8,7 @@ use crate::App;
 use crate::account_emails::{self, SendAccountEmail};
 use crate::learn::credentials::{self, IssueCredential};
 use crate::learn::session_emails::{self, SessionEmail};
+use crate::offers::{self, SendOfferEmail};
 use academy_core::time;
 use academy_store::jobs::{self, ClaimedJob, Job};
 use anyhow::anyhow;
@@ -21,6 +22,7 @@ async fn dispatch(ctx: &App, job: &ClaimedJob) -> anyhow::Result<()> {
         SendAccountEmail::KIND => account_emails::run(ctx, job.id, job.decode()?).await,
         SessionEmail::KIND => session_emails::run(ctx, job.id, job.decode()?).await,
         IssueCredential::KIND => credentials::run_issue(ctx, job.id, job.decode()?).await,
+        SendOfferEmail::KIND => offers::run(ctx, job.id, job.decode()?).await,
         other => Err(anyhow!("no handler for job kind '{other}'")),
     }
 }

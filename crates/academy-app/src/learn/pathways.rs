@@ -7,8 +7,9 @@ use crate::{Actor, App, Error, Result};
 use academy_core::learning::PdHours;
 use academy_core::{Email, Permission, Role, time};
 use academy_store::catalog::ItemStatus;
+use academy_store::offers::Offered;
 use academy_store::orgs::Org;
-use academy_store::pathways::{self, CohortRole, PathwayItem};
+use academy_store::pathways::{self, Cohort, CohortRole, PathwayItem};
 use academy_store::{StoreError, Tx, audit, jobs, orgs, users};
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
@@ -56,42 +57,77 @@ pub async fn create_cohort(app: &App, actor: Actor<'_>, org: &Org, new: &NewCoho
     Ok(id)
 }
 
-/// Adds the person with `email` to a cohort; they join its pathway too.
+/// What adding someone to a cohort did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CohortAdd {
+    /// They are in the cohort (and its pathway) now.
+    Added,
+    /// Either the email has no account, or its person lies outside the actor's scope and was
+    /// offered the place to accept (see [`crate::offers`]). One outcome, so that the page says
+    /// the same in both cases.
+    AskedToAccept,
+}
+
+/// Adds the person with `email` to a cohort (they join its pathway too) when they are inside
+/// the part of the tree where the actor manages cohorts; offers them the place otherwise.
 pub async fn add_cohort_member(
     app: &App,
     actor: Actor<'_>,
     cohort_id: i64,
     email: &Email,
     role: CohortRole,
-) -> Result<()> {
+) -> Result<CohortAdd> {
     let cohort = pathways::cohort(&app.store, cohort_id).await?.ok_or(Error::NotFound)?;
     let org = orgs::get(&app.store, cohort.org_id).await?.ok_or(Error::NotFound)?;
     if !actor.principal.can(Permission::ManageCohorts, &org.path) {
         return Err(Error::Forbidden);
     }
-    let person = users::by_email(&app.store, email).await?.ok_or_else(|| {
-        Error::field("email", "Nobody has an account with this email address. Invite them to the organization first.")
-    })?;
+    let Some(person) = users::by_email(&app.store, email).await? else {
+        return Ok(CohortAdd::AskedToAccept);
+    };
+    let inside = crate::offers::is_inside(app, actor.principal, Permission::ManageCohorts, person.id).await?;
     let now = time::now();
     let mut tx = app.store.begin().await?;
-    pathways::add_cohort_member(&mut tx, cohort.id, person.id, role, now).await?;
+    let outcome = if inside {
+        place_in_cohort(&mut tx, &cohort, person.id, role, Some(actor.user_id), now).await?;
+        audit::record(
+            &mut tx,
+            Some(actor.user_id),
+            "cohort.add_member",
+            &format!("cohort:{}", cohort.id),
+            Some(person.email.as_str()),
+            now,
+        )
+        .await?;
+        CohortAdd::Added
+    } else {
+        let offered = Offered::Cohort { org_id: org.id, cohort_id: cohort.id, role };
+        let detail = format!("{} in the cohort {} at {}", role.as_str(), cohort.name, org.name);
+        crate::offers::make(&mut tx, actor, &person, offered, &detail, now).await?;
+        CohortAdd::AskedToAccept
+    };
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// Puts `user_id` in `cohort` as `role`, inside a transaction: a facilitator also gets the
+/// facilitator role at the cohort's organization, and everyone joins its pathway.
+pub(crate) async fn place_in_cohort(
+    tx: &mut Tx,
+    cohort: &Cohort,
+    user_id: i64,
+    role: CohortRole,
+    granted_by: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    pathways::add_cohort_member(tx, cohort.id, user_id, role, now).await?;
     if role == CohortRole::Facilitator {
         // Facilitating a cohort is facilitating at its organization: a real, visible grant.
-        users::add_grant(&mut tx, person.id, org.id, Role::Facilitator, Some(actor.user_id), now).await?;
+        users::add_grant(tx, user_id, cohort.org_id, Role::Facilitator, granted_by, now).await?;
     }
     if let Some(pathway_id) = cohort.pathway_id {
-        pathways::join(&mut tx, pathway_id, person.id, now).await?;
+        pathways::join(tx, pathway_id, user_id, now).await?;
     }
-    audit::record(
-        &mut tx,
-        Some(actor.user_id),
-        "cohort.add_member",
-        &format!("cohort:{}", cohort.id),
-        Some(person.email.as_str()),
-        now,
-    )
-    .await?;
-    tx.commit().await?;
     Ok(())
 }
 

@@ -354,6 +354,10 @@ pub(crate) async fn enroll_in(tx: &mut Tx, user_id: i64, item: &Item, now: DateT
     if item.kind == ItemKind::Workshop {
         return Err(Error::Refused("Choose a session to register for this workshop.".into()));
     }
+    // Published before publishing checked for content: nothing to take, so nothing to join.
+    if catalog::steps(&mut *tx, item.id).await?.is_empty() {
+        return Err(Error::Refused("This item has no content yet, so it cannot be taken; check back later.".into()));
+    }
     let (enrollment, _) = progress::enroll(tx, user_id, item.id, None, now).await?;
     Ok(enrollment)
 }

@@ -29,6 +29,22 @@ pub fn time_range(starts: DateTime<Utc>, ends: DateTime<Utc>, zone: &str) -> Str
     }
 }
 
+/// The time zones of the United States and its territories that the session form offers, as
+/// (IANA name, how it reads), east to west.
+pub const US_TIME_ZONES: &[(&str, &str)] = &[
+    ("America/Puerto_Rico", "Atlantic: Puerto Rico, US Virgin Islands"),
+    ("America/New_York", "Eastern"),
+    ("America/Chicago", "Central"),
+    ("America/Denver", "Mountain"),
+    ("America/Phoenix", "Mountain, Arizona (no daylight saving time)"),
+    ("America/Los_Angeles", "Pacific"),
+    ("America/Anchorage", "Alaska"),
+    ("America/Adak", "Hawaii–Aleutian: Aleutian Islands"),
+    ("Pacific/Honolulu", "Hawaii"),
+    ("Pacific/Pago_Pago", "Samoa: American Samoa"),
+    ("Pacific/Guam", "Chamorro: Guam, Northern Mariana Islands"),
+];
+
 /// Whether a name is an IANA time zone this server knows.
 pub fn is_time_zone(name: &str) -> bool {
     name.parse::<Tz>().is_ok()
@@ -46,5 +62,6 @@ mod tests {
         assert_eq!(time_range(starts, ends, "America/Chicago"), "Thu 3 Dec 2026, 4:00 PM–5:30 PM CST");
         assert_eq!(time_range(starts, ends, "Nowhere/Else"), "Thu 3 Dec 2026, 22:00 – 23:30 UTC");
         assert!(is_time_zone("America/Denver") && !is_time_zone("Mountain"));
+        assert!(US_TIME_ZONES.iter().all(|(zone, _)| is_time_zone(zone)), "every offered zone is known");
     }
 }

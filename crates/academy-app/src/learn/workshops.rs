@@ -7,14 +7,14 @@ use super::events::{self, Context, Event};
 use super::progress::{Learner, complete_item};
 use super::session_emails::{SessionEmail, SessionEmailKind};
 use crate::{Actor, App, Error, Result, actor_id};
-use academy_core::time;
 use academy_core::token::{SecretToken, constant_time_eq};
+use academy_core::{Permission, time};
 use academy_store::catalog::{Item, ItemStatus};
 use academy_store::progress;
 use academy_store::workshops::{
     self, AttendedVia, NewSession, Registration, RegistrationStatus, Session, SessionStatus,
 };
-use academy_store::{Tx, audit, catalog, jobs};
+use academy_store::{Tx, audit, catalog, jobs, orgs};
 use chrono::{DateTime, Duration, Utc};
 
 /// A session and its workshop, or [`Error::NotFound`].
@@ -70,8 +70,21 @@ pub async fn open_check_in(app: &App, session_id: i64) -> Result<(String, DateTi
     Ok(code)
 }
 
-/// Schedules a session of a workshop, with its first facilitator. The host organization and
-/// the facilitator must exist (problems are reported on the form's fields).
+/// Whether `principal` may schedule sessions of `item` (see [`schedule_session`]): its
+/// authors may, and once it is published so may anyone who runs sessions somewhere.
+pub async fn may_schedule(app: &App, principal: &academy_core::Principal, item: &Item) -> Result<bool> {
+    if crate::authoring::may_author(app, principal, item.owner_org_id).await? {
+        return Ok(true);
+    }
+    Ok(item.status == ItemStatus::Published && principal.can_somewhere(Permission::RunSessions))
+}
+
+/// Schedules a session of a workshop, with its first facilitator. Sessions are offerings of a
+/// workshop rather than its content: the workshop's own authors may schedule them, and so may
+/// anyone who runs sessions somewhere once the workshop is published (a national workshop is
+/// offered by state and district facilitators). Either way the host organization must be one
+/// where the actor runs sessions, and the facilitator someone with a place there; problems are
+/// reported on the form's fields, saying the same whether or not an email has an account.
 pub async fn schedule_session(
     app: &App,
     actor: Actor<'_>,
@@ -79,18 +92,24 @@ pub async fn schedule_session(
     new: &NewSession,
     facilitator_email: Option<&str>,
 ) -> Result<i64> {
-    let mut errors = academy_core::FieldErrors::new();
-    if let Some(host) = new.host_org_id
-        && academy_store::orgs::get(&app.store, host).await?.is_none()
-    {
-        errors.add("host_org_id", "There is no organization with this number.");
+    if !may_schedule(app, actor.principal, item).await? {
+        return Err(Error::Forbidden);
     }
+    let mut errors = academy_core::FieldErrors::new();
+    check_host(app, actor, new.host_org_id, &mut errors).await?;
     let facilitator_id = match facilitator_email {
         Some(email) => match academy_core::Email::parse(email) {
             Ok(email) => match academy_store::users::by_email(&app.store, &email).await? {
-                Some(user) => Some(user.id),
-                None => {
-                    errors.add("facilitator_email", "Nobody has an account with this email address.");
+                Some(user)
+                    if crate::offers::is_inside(app, actor.principal, Permission::RunSessions, user.id).await? =>
+                {
+                    Some(user.id)
+                }
+                _ => {
+                    errors.add(
+                        "facilitator_email",
+                        "Give the email of someone with a place in the organizations where you run sessions.",
+                    );
                     None
                 }
             },
@@ -117,8 +136,19 @@ pub async fn schedule_session(
 }
 
 /// Changes a session's time, place or seats (see [`reschedule_in`]) and records who did it.
+/// The actor must run sessions at its host, and may move it only to another host where they
+/// do (a field error on `host_org_id` otherwise).
 pub async fn reschedule(app: &App, actor: Actor<'_>, session_id: i64, new: &NewSession) -> Result<Vec<i64>> {
-    let (_, item) = session_with_item(app, session_id).await?;
+    let (session, item) = session_with_item(app, session_id).await?;
+    let host = orgs::get_or_root(&app.store, session.host_org_id).await?.ok_or(Error::NotFound)?;
+    if !actor.principal.can(Permission::RunSessions, &host.path) {
+        return Err(Error::Forbidden);
+    }
+    let mut errors = academy_core::FieldErrors::new();
+    check_host(app, actor, new.host_org_id, &mut errors).await?;
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
     let now = time::now();
     let mut tx = app.store.begin().await?;
     let promoted = reschedule_in(&mut tx, session_id, new, now).await?;
@@ -135,9 +165,32 @@ pub async fn reschedule(app: &App, actor: Actor<'_>, session_id: i64, new: &NewS
     Ok(promoted)
 }
 
-/// Cancels a session and tells everyone registered. Returns the workshop it belongs to.
+/// Checks a session's host (`None`: the national root) against the organizations where the
+/// actor runs sessions, adding a field error on `host_org_id` when it lies outside them.
+async fn check_host(
+    app: &App,
+    actor: Actor<'_>,
+    host_org_id: Option<i64>,
+    errors: &mut academy_core::FieldErrors,
+) -> Result<()> {
+    match orgs::get_or_root(&app.store, host_org_id).await? {
+        Some(host) if actor.principal.can(Permission::RunSessions, &host.path) => {}
+        Some(_) => errors.add("host_org_id", "Choose an organization where you run sessions."),
+        None => errors.add("host_org_id", "There is no such organization; choose one from the list."),
+    }
+    Ok(())
+}
+
+/// Cancels a session and tells everyone registered. Returns the workshop it belongs to. A
+/// signed-in actor must run sessions at its host; an operator (no actor) may cancel any.
 pub async fn cancel_session(app: &App, actor: Option<Actor<'_>>, session_id: i64) -> Result<Item> {
-    let (_, item) = session_with_item(app, session_id).await?;
+    let (session, item) = session_with_item(app, session_id).await?;
+    if let Some(actor) = actor {
+        let host = orgs::get_or_root(&app.store, session.host_org_id).await?.ok_or(Error::NotFound)?;
+        if !actor.principal.can(Permission::RunSessions, &host.path) {
+            return Err(Error::Forbidden);
+        }
+    }
     let now = time::now();
     let mut tx = app.store.begin().await?;
     if workshops::cancel_session(&mut tx, session_id, now).await? {

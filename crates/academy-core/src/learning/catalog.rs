@@ -147,6 +147,73 @@ slug_enum!(
     }
 );
 
+/// Why a list of subjects is not one an item may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubjectsProblem {
+    /// No subject at all.
+    Empty,
+    /// A subject appears twice.
+    Repeated(Subject),
+    /// "All subjects" beside others: it already covers them.
+    AllWithOthers,
+}
+
+impl Subject {
+    /// The one rule for an item's subjects, used by the package reader and the catalog-entry
+    /// form alike (each words the problem for its reader): at least one, no repeats, and
+    /// [`Subject::AllSubjects`] stands alone.
+    pub fn check_list(subjects: &[Subject]) -> Result<(), SubjectsProblem> {
+        if subjects.is_empty() {
+            return Err(SubjectsProblem::Empty);
+        }
+        for (i, subject) in subjects.iter().enumerate() {
+            if subjects[..i].contains(subject) {
+                return Err(SubjectsProblem::Repeated(*subject));
+            }
+        }
+        if subjects.len() > 1 && subjects.contains(&Subject::AllSubjects) {
+            return Err(SubjectsProblem::AllWithOthers);
+        }
+        Ok(())
+    }
+}
+
+/// A URL name made from a title: lower-case ASCII letters and digits joined by single hyphens,
+/// accents dropped (`"Évaluer l'IA — 101"` → `"evaluer-l-ia-101"`), at most 60 characters and
+/// cut at a word; `None` when fewer than 3 characters remain.
+pub fn slug_from_title(title: &str) -> Option<String> {
+    let mut out = String::new();
+    for c in title.chars().flat_map(char::to_lowercase) {
+        let c = fold_accent(c);
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let mut out = out.trim_end_matches('-').to_owned();
+    if out.len() > 60 {
+        let cut = out[..60].rfind('-').filter(|i| *i >= 3).unwrap_or(60);
+        out.truncate(cut);
+    }
+    (out.len() >= 3).then_some(out)
+}
+
+/// The unaccented letter for the accented Latin letters titles commonly hold.
+fn fold_accent(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+        'ç' => 'c',
+        'è' | 'é' | 'ê' | 'ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ñ' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        'ý' | 'ÿ' => 'y',
+        other => other,
+    }
+}
+
 slug_enum!(
     /// The kinds of step in a course or lab.
     StepKind {
@@ -246,6 +313,26 @@ mod tests {
         let err = "robotics".parse::<Subject>().expect_err("unknown");
         assert!(err.contains("'robotics' is not one of: all, ela, math"), "{err}");
         assert_eq!(serde_json::to_string(&Delivery::HandsOnLab).ok().as_deref(), Some("\"hands-on-lab\""));
+    }
+
+    #[test]
+    fn subjects_are_listed_once_and_all_stands_alone() {
+        assert_eq!(Subject::check_list(&[Subject::Math]), Ok(()));
+        assert_eq!(Subject::check_list(&[Subject::AllSubjects]), Ok(()));
+        assert_eq!(Subject::check_list(&[]), Err(SubjectsProblem::Empty));
+        assert_eq!(Subject::check_list(&[Subject::AllSubjects, Subject::Math]), Err(SubjectsProblem::AllWithOthers));
+        assert_eq!(Subject::check_list(&[Subject::Math, Subject::Math]), Err(SubjectsProblem::Repeated(Subject::Math)));
+    }
+
+    #[test]
+    fn slugs_come_from_titles() {
+        assert_eq!(slug_from_title("AI and Math Word Problems").as_deref(), Some("ai-and-math-word-problems"));
+        assert_eq!(slug_from_title("  Évaluer l'IA — 101 ").as_deref(), Some("evaluer-l-ia-101"));
+        assert_eq!(slug_from_title("Piñon Ridge: K–2!").as_deref(), Some("pinon-ridge-k-2"));
+        assert_eq!(slug_from_title("AI"), None, "too short");
+        assert_eq!(slug_from_title("???"), None);
+        let long = slug_from_title(&"word ".repeat(30)).expect("slug");
+        assert!(long.len() <= 60 && !long.ends_with('-') && long.starts_with("word-word"), "{long}");
     }
 
     #[test]

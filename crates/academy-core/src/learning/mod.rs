@@ -9,6 +9,8 @@ pub mod catalog;
 pub mod completion;
 pub mod quiz;
 
-pub use catalog::{Delivery, GradeBand, ItemKind, PdHours, StepKind, Strand, Subject};
+pub use catalog::{
+    Delivery, GradeBand, ItemKind, PdHours, StepKind, Strand, Subject, SubjectsProblem, slug_from_title,
+};
 pub use completion::{CompletionRule, Evidence, RuleRegistry, is_web_link};
 pub use quiz::{Answer, Question, QuestionKind, Quiz, QuizResult, Response, Reveal};

@@ -5,7 +5,8 @@ use super::source::{Fetch, Source};
 use super::{Completion, CoursePackage, FORMAT, MANIFEST, ModulePackage, StepPackage, check_path, is_slug};
 use crate::error::{FormatError, FormatErrors};
 use academy_core::learning::{
-    Answer, GradeBand, ItemKind, PdHours, Question, QuestionKind, Quiz, Reveal, RuleRegistry, StepKind, Strand, Subject,
+    Answer, GradeBand, ItemKind, PdHours, Question, QuestionKind, Quiz, Reveal, RuleRegistry, StepKind, Strand,
+    Subject, SubjectsProblem,
 };
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -407,8 +408,14 @@ impl<'a> PackageReader<'a> {
             .and_then(|v| doc.slugs::<GradeBand>(p, v, "grade_bands"));
         let subjects = doc.required(p, &raw.subjects, "subjects", 1).and_then(|v| {
             let subjects = doc.slugs::<Subject>(p, v, "subjects")?;
-            if subjects.len() > 1 && subjects.contains(&Subject::AllSubjects) {
-                doc.at(p, &v.span(), "subjects", "'all' already covers every subject; list it alone");
+            // The one rule the catalog-entry form applies too (slugs() already caught repeats).
+            if let Err(problem) = Subject::check_list(&subjects) {
+                let message = match problem {
+                    SubjectsProblem::AllWithOthers => "'all' already covers every subject; list it alone".to_owned(),
+                    SubjectsProblem::Empty => "must list at least one".to_owned(),
+                    SubjectsProblem::Repeated(s) => format!("'{s}' is listed twice"),
+                };
+                doc.at(p, &v.span(), "subjects", message);
                 return None;
             }
             Some(subjects)

@@ -53,6 +53,7 @@ async fn items_keep_their_fields_and_facets(store: Store) {
         version: Some("1.2.0".into()),
         authors: Some(r#"["Ada Lovelace","Grace Hopper"]"#.into()),
         license: Some("CC-BY-4.0".into()),
+        owner_org_id: None,
         updated_at: t0(),
     };
     assert_eq!(item, expected);

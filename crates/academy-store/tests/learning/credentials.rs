@@ -141,6 +141,7 @@ async fn credentials_are_issued_once_and_revoked_once(store: Store) {
         optional_required: 0,
         status: ItemStatus::Published,
         items: vec![(item, true)],
+        owner_org_id: None,
     };
     let pathway = pathways::create(&mut tx, &new, None, t0()).await.expect("pathway");
     let mut slots = Vec::new();

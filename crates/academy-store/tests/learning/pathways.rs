@@ -19,6 +19,7 @@ fn new_pathway(slug: &str, title: &str, items: Vec<(i64, bool)>) -> NewPathway {
         optional_required: 0,
         status: ItemStatus::Published,
         items,
+        owner_org_id: None,
     }
 }
 
@@ -64,6 +65,7 @@ async fn pathways_track_items_and_completions(store: Store) {
         criteria_md: "Completed the required courses and one more.".into(),
         optional_required: 1,
         status: ItemStatus::Published,
+        owner_org_id: None,
     };
     assert_eq!(pathways::get(&store, id).await.expect("get"), Some(expected.clone()));
     assert_eq!(pathways::by_slug(&store, "classroom-ai").await.expect("by slug"), Some(expected.clone()));

@@ -118,6 +118,7 @@ pub fn new_item(slug: &str, kind: ItemKind) -> NewItem {
         license: None,
         grade_bands: Vec::new(),
         subjects: Vec::new(),
+        owner_org_id: None,
     }
 }
 

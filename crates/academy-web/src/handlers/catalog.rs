@@ -275,7 +275,7 @@ pub async fn show_item(
         feedback: feedback.into_iter().filter(|f| f.step_id.is_none()).collect(),
         sessions,
         pathways: in_pathways,
-        can_author: session.principal.can_somewhere(academy_core::Permission::AuthorContent),
+        can_author: academy_app::authoring::may_author(&state.app, &session.principal, item.owner_org_id).await?,
         item,
     };
     Ok(render_page(&page)?.into_response())

@@ -60,6 +60,8 @@ struct SessionLine {
 struct HomePage {
     layout: Layout,
     name: String,
+    /// Offers waiting for an answer: (id, what is offered, by whom).
+    offers: Vec<(i64, String, String)>,
     sessions: Vec<SessionLine>,
     cohorts: Vec<(academy_store::pathways::Cohort, academy_store::pathways::CohortRole)>,
     learning: Vec<academy_store::progress::LearningCard>,
@@ -164,10 +166,19 @@ pub async fn show_home(
         .filter(|c| c.completed_at.is_none())
         .take(3)
         .collect();
+    let offers = academy_store::offers::open_for(store, session.user_id, academy_core::time::now())
+        .await?
+        .into_iter()
+        .map(|o| {
+            let by = o.offered_by_name.clone().unwrap_or_else(|| "Your program team".into());
+            (o.id, academy_app::offers::what(&o), by)
+        })
+        .collect();
     let layout = Layout::new("Home", Some(&ctx)).with_notice(notice_text(query.notice.as_deref()));
     let page = HomePage {
         layout,
         name: session.display_name.clone(),
+        offers,
         sessions,
         cohorts,
         learning,

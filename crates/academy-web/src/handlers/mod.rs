@@ -11,6 +11,7 @@ pub mod credentials;
 pub mod health;
 pub mod home;
 pub mod my_learning;
+pub mod offers;
 pub mod orgs;
 pub mod outbox;
 pub mod pathways;

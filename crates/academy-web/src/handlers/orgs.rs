@@ -1,5 +1,6 @@
 //! Administering the organization tree: browsing, creating and editing nodes, the people at a
-//! node, inviting people and granting roles.
+//! node, inviting people and granting roles (offered instead, to people outside the admin's
+//! scope, with the same message whether or not the email has an account).
 
 use super::see_other;
 use crate::context::{RequestContext, Session};
@@ -519,8 +520,8 @@ pub async fn invite_member(
             Ok(invitation) => invitation,
             Err(errors) => return again(org, errors, StatusCode::UNPROCESSABLE_ENTITY, form),
         };
-    match people::invite(&state.app, session.actor(), &org, &invitation).await {
-        Ok(_) => Ok(see_other(&format!("/admin/orgs/{id}?notice=invited"))),
+    match people::invite_or_offer(&state.app, session.actor(), &org, &invitation).await {
+        Ok(people::InviteOutcome::Invited) => Ok(see_other(&format!("/admin/orgs/{id}?notice=invited"))),
         Err(academy_app::Error::Conflict { field, .. }) if field == "email" => {
             let mut errors = FieldErrors::new();
             errors.add(
@@ -560,8 +561,12 @@ pub async fn grant_role(
         _ => Err(academy_app::Error::Invalid(errors)),
     };
     match outcome {
-        Ok(added) => {
-            let notice = if added { "granted" } else { "already-granted" };
+        Ok(outcome) => {
+            let notice = match outcome {
+                people::GrantOutcome::Granted => "granted",
+                people::GrantOutcome::AlreadyHeld => "already-granted",
+                people::GrantOutcome::AskedToAccept => "offered",
+            };
             Ok(see_other(&format!("/admin/orgs/{id}?notice={notice}")))
         }
         Err(academy_app::Error::Invalid(errors)) => {

@@ -70,7 +70,11 @@ pub async fn show_pathway(
 ) -> Result<Response, WebError> {
     let session = ctx.session()?;
     let pathway = pathways::by_slug(&state.app.store, &slug).await?.ok_or(WebError::NotFound)?;
-    if pathway.status != ItemStatus::Published && !session.principal.can_somewhere(Permission::AuthorContent) {
+    if pathway.status != ItemStatus::Published
+        && !(session.principal.can_somewhere(Permission::AuthorContent)
+            && academy_app::authoring::may_author(&state.app, &session.principal, pathway.owner_org_id).await?)
+    {
+        // A draft is its owner's authors' to see.
         return Err(WebError::NotFound);
     }
     let items = pathways::items(&state.app.store, pathway.id).await?;
@@ -202,7 +206,8 @@ pub async fn add_cohort_member(
     };
     let role = if form.role == "facilitator" { CohortRole::Facilitator } else { CohortRole::Member };
     match learn::add_cohort_member(&state.app, session.actor(), id, &email, role).await {
-        Ok(()) => Ok(see_other(&format!("/cohorts/{id}?notice=member-added"))),
+        Ok(learn::CohortAdd::Added) => Ok(see_other(&format!("/cohorts/{id}?notice=member-added"))),
+        Ok(learn::CohortAdd::AskedToAccept) => Ok(see_other(&format!("/cohorts/{id}?notice=member-offered"))),
         Err(academy_app::Error::Invalid(errors)) => again(errors).await,
         Err(other) => Err(other.into()),
     }

@@ -115,8 +115,8 @@ async fn roles_are_granted_and_revoked_within_limits(backend: Backend) {
     assert_eq!(escalate.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let nobody =
         app.post_form(&texas_admin, &org_page, &grants, &[("email", "ghost@academy.test"), ("role", "teacher")]).await;
-    assert_eq!(nobody.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(nobody.text().await.expect("body").contains("Invite them instead"));
+    assert_eq!(nobody.status(), StatusCode::SEE_OTHER, "an unknown email reads like an offer (see scope.rs)");
+    assert!(location(nobody.headers()).ends_with("notice=offered"));
 
     let granted = app
         .post_form(&texas_admin, &org_page, &grants, &[("email", "teacher@academy.test"), ("role", "facilitator")])

@@ -730,7 +730,8 @@ async fn cohorts_follow_a_pathway(backend: Backend) {
             &[("email", "ghost@academy.test"), ("role", "member")],
         )
         .await;
-    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(unknown.status(), StatusCode::SEE_OTHER, "an unknown email reads like an offer (see scope.rs)");
+    assert!(location(unknown.headers()).ends_with("notice=member-offered"));
     let facilitator = app.signed_in("facilitator@academy.test").await;
     assert_eq!(
         facilitator.get(app.url(&cohort)).send().await.expect("get").status(),
@@ -779,6 +780,11 @@ async fn a_rescheduled_session_tells_people_and_fills_new_seats(backend: Backend
     let form = app.get_html(&facilitator, &edit).await;
     let value = |name: &str| crate::support::input_value(&form, name).unwrap_or_default();
     let new_date = (academy_core::time::now() + chrono::Duration::days(10)).format("%Y-%m-%d").to_string();
+    let host = crate::support::texts(&form, "#host_org_id option[selected]");
+    assert_eq!(host, ["Riverbend Independent School District"], "the saved host is chosen");
+    let (host,): (Option<i64>,) =
+        query("SELECT host_org_id FROM workshop_sessions WHERE id = $1").bind(id).fetch_one(store).await.expect("host");
+    let host = host.map(|h| h.to_string()).unwrap_or_default();
     let saved = app
         .post_form(
             &facilitator,
@@ -792,6 +798,7 @@ async fn a_rescheduled_session_tells_people_and_fills_new_seats(backend: Backend
                 ("capacity", "2"),
                 ("location_kind", "virtual"),
                 ("meeting_url", "https://meet.example.org/roundtable"),
+                ("host_org_id", host.as_str()),
             ],
         )
         .await;

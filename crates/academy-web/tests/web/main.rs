@@ -14,4 +14,5 @@ mod mail;
 mod ops;
 mod outside;
 mod reports;
+mod scope;
 mod support;

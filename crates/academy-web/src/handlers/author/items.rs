@@ -8,8 +8,11 @@ use crate::handlers::see_other;
 use crate::pages::{Layout, NoticeQuery, notice_text, render_page, render_with_status};
 use crate::state::AppState;
 use academy_app::authoring::items as authoring;
+use academy_app::authoring::owner;
 use academy_app::learn::times::session_time;
-use academy_core::learning::{Delivery, GradeBand, ItemKind, PdHours, Strand, Subject};
+use academy_app::orgs::{self as app_orgs, OrgChoice};
+use academy_core::access::Permission;
+use academy_core::learning::{Delivery, GradeBand, ItemKind, PdHours, Strand, Subject, slug_from_title};
 use academy_core::validation::required_text;
 use academy_core::{FieldErrors, time};
 use academy_store::catalog::{self, Item, ItemStatus, NewItem};
@@ -37,6 +40,7 @@ pub struct ItemForm {
     pd_hours: String,
     credential: bool,
     status: String,
+    owner_org_id: String,
 }
 
 impl ItemForm {
@@ -55,6 +59,7 @@ impl ItemForm {
             pd_hours: field(pairs, "pd_hours").to_owned(),
             credential: field(pairs, "credential") == "yes",
             status: field(pairs, "status").to_owned(),
+            owner_org_id: field(pairs, "owner_org_id").trim().to_owned(),
         }
     }
 
@@ -73,19 +78,34 @@ impl ItemForm {
             pd_hours: item.pd_hours().to_string(),
             credential: item.credential_bearing,
             status: item.status.as_str().to_owned(),
+            owner_org_id: item.owner_org_id.map(|id| id.to_string()).unwrap_or_default(),
         }
     }
 
-    /// Checks every field; the item's kind is fixed once created.
+    /// Checks every field; the item's kind is fixed once created. A new item's URL name, when
+    /// left empty, is made from its title (`slug_from_title`; the app makes it unique).
     fn parse(&self, kind: Option<ItemKind>) -> Result<NewItem, FieldErrors> {
         let mut errors = FieldErrors::new();
         let kind = match kind {
             Some(kind) => Some(kind),
             None => errors.check("kind", self.kind.parse::<ItemKind>()),
         };
-        if !is_slug(&self.slug) {
-            errors.add("slug", "Use 3 to 80 lower-case letters, digits and hyphens, such as ai-in-the-math-classroom.");
-        }
+        let slug = if self.slug.is_empty() {
+            let made = slug_from_title(&self.title);
+            if made.is_none() && !self.title.trim().is_empty() {
+                errors.add("slug", "Give it a URL name: the title has too few letters and digits to make one.");
+            }
+            made.unwrap_or_default()
+        } else {
+            if !is_slug(&self.slug) {
+                errors.add(
+                    "slug",
+                    "Use 3 to 80 lower-case letters, digits and hyphens, such as ai-in-the-math-classroom.",
+                );
+            }
+            self.slug.clone()
+        };
+        let owner_org_id = self.owner_org_id.parse::<i64>().ok();
         let title = errors.check("title", required_text(&self.title, "Title", 200));
         let strand = errors.check("strand", self.strand.parse::<Strand>().map_err(|_| "Choose a strand."));
         let delivery = match (kind, self.delivery.parse::<Delivery>()) {
@@ -113,8 +133,10 @@ impl ItemForm {
                 subjects.push(s);
             }
         }
-        if subjects.is_empty() {
-            errors.add("subject", "Choose at least one subject, or All subjects.");
+        if let Err(problem) = Subject::check_list(&subjects)
+            && errors.get("subject").is_none()
+        {
+            errors.add("subject", authoring::subjects_message(problem));
         }
         let minutes = match self.minutes.trim().parse::<i64>() {
             Ok(m) if (5..=6000).contains(&m) => Some(m),
@@ -134,7 +156,7 @@ impl ItemForm {
                 if errors.is_empty() =>
             {
                 Ok(NewItem {
-                    slug: self.slug.clone(),
+                    slug,
                     kind,
                     strand,
                     delivery,
@@ -150,6 +172,7 @@ impl ItemForm {
                     license: None,
                     grade_bands: bands,
                     subjects,
+                    owner_org_id,
                 })
             }
             _ => Err(errors),
@@ -176,6 +199,10 @@ struct ItemFormPage {
     deliveries: Vec<Option_>,
     bands: Vec<Option_>,
     subjects: Vec<Option_>,
+    /// Where a new item may belong (organizations where the author may author).
+    owners: Vec<OrgChoice>,
+    /// The owner's name, for an existing item.
+    owner_name: String,
     errors: FieldErrors,
 }
 
@@ -194,13 +221,26 @@ impl Editing {
     }
 }
 
-fn item_form_page(ctx: &RequestContext, editing: &Editing, form: ItemForm, errors: FieldErrors) -> ItemFormPage {
+async fn item_form_page(
+    state: &AppState,
+    ctx: &RequestContext,
+    editing: &Editing,
+    form: ItemForm,
+    errors: FieldErrors,
+) -> Result<ItemFormPage, WebError> {
+    let session = ctx.session()?;
     let (creating, action) = (matches!(editing, Editing::New), editing.action());
     let opts = |values: Vec<(&'static str, &'static str)>, chosen: &dyn Fn(&str) -> bool| {
         values.into_iter().map(|(value, label)| Option_ { value, label, checked: chosen(value) }).collect::<Vec<_>>()
     };
+    let (owners, owner_name) = match editing {
+        Editing::New => {
+            (app_orgs::choices(&state.app, &session.principal, Permission::AuthorContent).await?, String::new())
+        }
+        Editing::Existing(item) => (Vec::new(), owner(&state.app, item.owner_org_id).await?.name),
+    };
     let title = if creating { "New catalog item".to_owned() } else { format!("Edit {}", form.title) };
-    ItemFormPage {
+    Ok(ItemFormPage {
         layout: Layout::new(title, Some(ctx)),
         action,
         creating,
@@ -213,9 +253,11 @@ fn item_form_page(ctx: &RequestContext, editing: &Editing, form: ItemForm, error
         subjects: opts(Subject::ALL.iter().map(|k| (k.slug(), k.label())).collect(), &|v| {
             form.subjects.iter().any(|b| b == v)
         }),
+        owners,
+        owner_name,
         form,
         errors,
-    }
+    })
 }
 
 /// `?kind=` on the new-item form.
@@ -225,7 +267,11 @@ pub struct NewItemQuery {
 }
 
 /// The form for a new item.
-pub async fn new_item(ctx: RequestContext, Query(query): Query<NewItemQuery>) -> Result<Response, WebError> {
+pub async fn new_item(
+    State(state): State<AppState>,
+    ctx: RequestContext,
+    Query(query): Query<NewItemQuery>,
+) -> Result<Response, WebError> {
     let form = ItemForm {
         kind: query.kind.unwrap_or_else(|| "course".into()),
         minutes: "60".into(),
@@ -234,7 +280,7 @@ pub async fn new_item(ctx: RequestContext, Query(query): Query<NewItemQuery>) ->
         subjects: vec!["all".into()],
         ..ItemForm::default()
     };
-    Ok(render_page(&item_form_page(&ctx, &Editing::New, form, FieldErrors::new()))?.into_response())
+    Ok(render_page(&item_form_page(&state, &ctx, &Editing::New, form, FieldErrors::new()).await?)?.into_response())
 }
 
 /// Creates an item (as a draft unless published at once).
@@ -255,8 +301,8 @@ pub async fn edit_item(
     let item = authoring::item(&state.app, &slug).await?;
     let (bands, subjects) = catalog::facets(&state.app.store, item.id).await?;
     let form = ItemForm::from_item(&item, &bands, &subjects);
-    Ok(render_page(&item_form_page(&ctx, &Editing::Existing(Box::new(item)), form, FieldErrors::new()))?
-        .into_response())
+    let page = item_form_page(&state, &ctx, &Editing::Existing(Box::new(item)), form, FieldErrors::new()).await?;
+    Ok(render_page(&page)?.into_response())
 }
 
 /// Saves an item's catalog entry.
@@ -287,27 +333,41 @@ async fn save_item(
             Some(item.kind)
         }
     };
-    let new = match form.parse(fixed_kind) {
+    if form.owner_org_id.is_empty() && matches!(editing, Editing::New) {
+        // A form without the choice (an older page, a script) takes the first organization
+        // offered: the top of the author's scope.
+        let choices = app_orgs::choices(&state.app, &session.principal, Permission::AuthorContent).await?;
+        form.owner_org_id = choices.first().map(|c| c.org.id.to_string()).unwrap_or_default();
+    }
+    let mut new = match form.parse(fixed_kind) {
         Ok(new) => new,
         Err(errors) => {
-            return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &item_form_page(ctx, &editing, form, errors));
+            let page = item_form_page(state, ctx, &editing, form, errors).await?;
+            return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
     let saved = match &editing {
-        Editing::New => authoring::create(&state.app, session.actor(), &new).await.map(|_| "item-created"),
+        Editing::New => {
+            if form.slug.is_empty() {
+                new.slug = authoring::free_slug(&state.app, &new.slug).await?;
+            }
+            authoring::create(&state.app, session.actor(), &new).await.map(|_| "item-created")
+        }
         Editing::Existing(item) => {
             authoring::update(&state.app, session.actor(), item, new.clone()).await.map(|()| "item-updated")
         }
     };
-    match saved {
-        Ok(notice) => Ok(see_other(&format!("/author/items/{}?notice={notice}", new.slug))),
+    let (status, errors) = match saved {
+        Ok(notice) => return Ok(see_other(&format!("/author/items/{}?notice={notice}", new.slug))),
         Err(academy_app::Error::Conflict { field, message }) => {
             let mut errors = FieldErrors::new();
             errors.add(&field, message);
-            render_with_status(StatusCode::CONFLICT, &item_form_page(ctx, &editing, form, errors))
+            (StatusCode::CONFLICT, errors)
         }
-        Err(other) => Err(other.into()),
-    }
+        Err(academy_app::Error::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+        Err(other) => return Err(other.into()),
+    };
+    render_with_status(status, &item_form_page(state, ctx, &editing, form, errors).await?)
 }
 
 #[derive(Template)]
@@ -319,6 +379,9 @@ struct AuthorItemPage {
     sessions: Vec<(SessionSummary, String)>,
     enrolled: i64,
     completed: i64,
+    owner_name: String,
+    /// Why it cannot be published yet, if it cannot.
+    not_ready: Option<String>,
 }
 
 /// An item as its authors see it: content, sessions, status.
@@ -348,7 +411,10 @@ pub async fn show_author_item(
         .collect();
     let counts = academy_store::progress::item_counts(&state.app.store, item.id).await?;
     let count = |status: &str| counts.iter().find(|(s, _)| s == status).map_or(0, |(_, n)| *n);
+    let not_ready = authoring::completable(&state.app, &item).await?.err();
     let page = AuthorItemPage {
+        owner_name: owner(&state.app, item.owner_org_id).await?.name,
+        not_ready,
         layout: Layout::new(format!("Authoring: {}", item.title), Some(&ctx))
             .with_notice(notice_text(query.notice.as_deref())),
         enrolled: counts.iter().filter(|(s, _)| s != "withdrawn").map(|(_, n)| n).sum(),

@@ -16,7 +16,7 @@ use crate::context::RequestContext;
 use crate::error::WebError;
 use crate::pages::{Layout, NoticeQuery, notice_text, render_page};
 use crate::state::AppState;
-use academy_store::catalog::{self, ItemCard};
+use academy_store::catalog::{self, ItemCard, ItemStatus};
 use academy_store::pathways::Pathway;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -56,18 +56,38 @@ struct AuthorIndex {
     layout: Layout,
     items: Vec<ItemCard>,
     pathways: Vec<Pathway>,
+    /// Published workshops of other organizations that the person may offer sessions of.
+    workshops: Vec<ItemCard>,
 }
 
-/// Everything authors can edit, drafts included.
+/// What the person may change, drafts included, and the published workshops they may
+/// schedule sessions of.
 pub async fn show_author_home(
     State(state): State<AppState>,
     ctx: RequestContext,
     Query(query): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
+    let session = ctx.session()?;
+    let (items, pathways) = academy_app::authoring::changeable(&state.app, &session.principal).await?;
+    let (mine, others): (Vec<ItemCard>, Vec<ItemCard>) =
+        all_items(&state).await?.into_iter().partition(|i| items.contains(&i.id));
+    let workshops = if session.principal.can_somewhere(academy_core::Permission::RunSessions) {
+        others
+            .into_iter()
+            .filter(|i| i.kind == academy_core::learning::ItemKind::Workshop && i.status == ItemStatus::Published)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let page = AuthorIndex {
         layout: Layout::new("Authoring", Some(&ctx)).with_notice(notice_text(query.notice.as_deref())),
-        items: all_items(&state).await?,
-        pathways: academy_store::pathways::list(&state.app.store, true).await?,
+        items: mine,
+        pathways: academy_store::pathways::list(&state.app.store, true)
+            .await?
+            .into_iter()
+            .filter(|p| pathways.contains(&p.id))
+            .collect(),
+        workshops,
     };
     Ok(render_page(&page)?.into_response())
 }

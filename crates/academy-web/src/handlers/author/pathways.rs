@@ -7,7 +7,10 @@ use crate::handlers::see_other;
 use crate::pages::{Layout, render_page, render_with_status};
 use crate::state::AppState;
 use academy_app::authoring::pathways as authoring;
+use academy_app::orgs::{self as app_orgs, OrgChoice};
 use academy_core::FieldErrors;
+use academy_core::access::Permission;
+use academy_core::learning::slug_from_title;
 use academy_core::validation::required_text;
 use academy_store::catalog::{ItemCard, ItemStatus};
 use academy_store::pathways::{self, NewPathway, Pathway};
@@ -25,6 +28,8 @@ struct PathwayFormPage {
     creating: bool,
     form: PathwayForm,
     items: Vec<(ItemCard, &'static str)>,
+    /// Where a new pathway may belong.
+    owners: Vec<OrgChoice>,
     errors: FieldErrors,
 }
 
@@ -39,6 +44,7 @@ pub struct PathwayForm {
     optional_required: String,
     status: String,
     choices: Vec<(String, String)>,
+    owner_org_id: String,
 }
 
 impl PathwayForm {
@@ -56,14 +62,25 @@ impl PathwayForm {
                 .filter_map(|(k, v)| k.strip_prefix("item-").map(|slug| (slug.to_owned(), v.clone())))
                 .filter(|(_, v)| v == "required" || v == "optional")
                 .collect(),
+            owner_org_id: field(pairs, "owner_org_id").trim().to_owned(),
         }
     }
 
     fn parse(&self, items: &[ItemCard]) -> Result<NewPathway, FieldErrors> {
         let mut errors = FieldErrors::new();
-        if !is_slug(&self.slug) {
-            errors.add("slug", "Use 3 to 80 lower-case letters, digits and hyphens.");
-        }
+        // Left empty, the URL name is made from the title.
+        let slug = if self.slug.is_empty() {
+            let made = slug_from_title(&self.title);
+            if made.is_none() && !self.title.trim().is_empty() {
+                errors.add("slug", "Give it a URL name: the title has too few letters and digits to make one.");
+            }
+            made.unwrap_or_default()
+        } else {
+            if !is_slug(&self.slug) {
+                errors.add("slug", "Use 3 to 80 lower-case letters, digits and hyphens.");
+            }
+            self.slug.clone()
+        };
         let title = errors.check("title", required_text(&self.title, "Title", 200));
         let summary = errors.check("summary", required_text(&self.summary, "Summary", 400));
         let criteria = errors.check("criteria", required_text(&self.criteria, "Criteria", 4000));
@@ -91,7 +108,7 @@ impl PathwayForm {
         match (title, summary, criteria, optional_required) {
             (Some(title), Some(summary), Some(criteria_md), Some(optional_required)) if errors.is_empty() => {
                 Ok(NewPathway {
-                    slug: self.slug.clone(),
+                    slug,
                     title,
                     summary,
                     description_md: self.description.trim().to_owned(),
@@ -99,6 +116,7 @@ impl PathwayForm {
                     optional_required,
                     status: if self.status == "published" { ItemStatus::Published } else { ItemStatus::Draft },
                     items: chosen,
+                    owner_org_id: self.owner_org_id.parse().ok(),
                 })
             }
             _ => Err(errors),
@@ -106,14 +124,16 @@ impl PathwayForm {
     }
 }
 
-/// The form's page; `items` is the whole catalog, loaded once per request.
-fn pathway_form_page(
+/// The form's page; `items` is what the pathway may be made of, loaded once per request.
+async fn pathway_form_page(
+    state: &AppState,
     ctx: &RequestContext,
     editing: Option<&Pathway>,
     items: Vec<ItemCard>,
     form: PathwayForm,
     errors: FieldErrors,
-) -> PathwayFormPage {
+) -> Result<PathwayFormPage, WebError> {
+    let session = ctx.session()?;
     let items = items
         .into_iter()
         .map(|i| {
@@ -129,13 +149,37 @@ fn pathway_form_page(
         None => ("New pathway".to_owned(), "/author/pathways/new".to_owned()),
         Some(p) => (format!("Edit {}", form.title), format!("/author/pathways/{}/edit", p.slug)),
     };
-    PathwayFormPage { layout: Layout::new(title, Some(ctx)), action, creating: editing.is_none(), form, items, errors }
+    let owners = match editing {
+        None => app_orgs::choices(&state.app, &session.principal, Permission::AuthorContent).await?,
+        Some(_) => Vec::new(),
+    };
+    Ok(PathwayFormPage {
+        layout: Layout::new(title, Some(ctx)),
+        action,
+        creating: editing.is_none(),
+        form,
+        items,
+        owners,
+        errors,
+    })
+}
+
+/// What a pathway may be made of: published items, and the drafts the person may change.
+async fn composable_items(state: &AppState, ctx: &RequestContext) -> Result<Vec<ItemCard>, WebError> {
+    let session = ctx.session()?;
+    let (changeable, _) = academy_app::authoring::changeable(&state.app, &session.principal).await?;
+    Ok(all_items(state)
+        .await?
+        .into_iter()
+        .filter(|i| i.status == ItemStatus::Published || changeable.contains(&i.id))
+        .collect())
 }
 
 /// The form for a new pathway.
 pub async fn new_pathway(State(state): State<AppState>, ctx: RequestContext) -> Result<Response, WebError> {
     let form = PathwayForm { optional_required: "0".into(), status: "draft".into(), ..PathwayForm::default() };
-    let page = pathway_form_page(&ctx, None, all_items(&state).await?, form, FieldErrors::new());
+    let items = composable_items(&state, &ctx).await?;
+    let page = pathway_form_page(&state, &ctx, None, items, form, FieldErrors::new()).await?;
     Ok(render_page(&page)?.into_response())
 }
 
@@ -168,8 +212,10 @@ pub async fn edit_pathway(
             .iter()
             .map(|i| (i.slug.clone(), if i.required { "required".into() } else { "optional".into() }))
             .collect(),
+        owner_org_id: pathway.owner_org_id.map(|id| id.to_string()).unwrap_or_default(),
     };
-    let page = pathway_form_page(&ctx, Some(&pathway), all_items(&state).await?, form, FieldErrors::new());
+    let items = composable_items(&state, &ctx).await?;
+    let page = pathway_form_page(&state, &ctx, Some(&pathway), items, form, FieldErrors::new()).await?;
     Ok(render_page(&page)?.into_response())
 }
 
@@ -195,12 +241,16 @@ async fn save_pathway(
     let mut form = PathwayForm::from_pairs(&form_pairs(body));
     if let Some(pathway) = &editing {
         form.slug = pathway.slug.clone();
+    } else if form.owner_org_id.is_empty() {
+        // Without the choice, the top of the author's scope (as for items).
+        let choices = app_orgs::choices(&state.app, &session.principal, Permission::AuthorContent).await?;
+        form.owner_org_id = choices.first().map(|c| c.org.id.to_string()).unwrap_or_default();
     }
-    let items = all_items(state).await?;
+    let items = composable_items(state, ctx).await?;
     let new = match form.parse(&items) {
         Ok(new) => new,
         Err(errors) => {
-            let page = pathway_form_page(ctx, editing.as_ref(), items, form, errors);
+            let page = pathway_form_page(state, ctx, editing.as_ref(), items, form, errors).await?;
             return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
@@ -208,13 +258,19 @@ async fn save_pathway(
         None => authoring::create(&state.app, session.actor(), &new).await.map(|_| ()),
         Some(pathway) => authoring::update(&state.app, session.actor(), pathway, &new).await,
     };
-    match saved {
-        Ok(()) => Ok(see_other(&format!("/learn/pathways/{}?notice=pathway-saved", new.slug))),
+    let (status, errors) = match saved {
+        Ok(()) => return Ok(see_other(&format!("/learn/pathways/{}?notice=pathway-saved", new.slug))),
         Err(academy_app::Error::Conflict { field, message }) => {
             let mut errors = FieldErrors::new();
             errors.add(&field, message);
-            render_with_status(StatusCode::CONFLICT, &pathway_form_page(ctx, editing.as_ref(), items, form, errors))
+            (StatusCode::CONFLICT, errors)
         }
-        Err(other) => Err(other.into()),
+        Err(academy_app::Error::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+        Err(other) => return Err(other.into()),
+    };
+    if form.slug.is_empty() {
+        // Show the URL name made from the title, so that a taken one can be changed.
+        form.slug = new.slug.clone();
     }
+    render_with_status(status, &pathway_form_page(state, ctx, editing.as_ref(), items, form, errors).await?)
 }
